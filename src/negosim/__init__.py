@@ -1,0 +1,15 @@
+"""negosim: an agent-based simulator of Japan–US alliance negotiations.
+
+Japan and the United States bargain month by month over security guarantees, tariffs,
+Japan's defense budget and an investment pledge; Japan's leader must carry the Diet, the US
+leader links trade to security and may reverse, China reacts, markets move.
+"""
+
+from importlib import metadata
+
+try:
+    __version__ = metadata.version("negosim")
+except metadata.PackageNotFoundError:  # running from a source tree without installing
+    __version__ = "0.0.0+unknown"
+
+__all__ = ["__version__"]

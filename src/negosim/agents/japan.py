@@ -1,0 +1,136 @@
+"""Japan: a leader with a weak minority who must get any deal through the Diet."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from negosim.agents.negotiator import Negotiator
+from negosim.core.politics import (
+    majority_loss_probability,
+    next_approval,
+    ratification_probability,
+    win_set_radius,
+)
+from negosim.core.rng import Purpose, standard_normal, uniform
+
+if TYPE_CHECKING:
+    from negosim.model import NegotiationModel, RoundRecord
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+B = NDArray[np.bool_]
+
+
+class JapanAgent(Negotiator):
+    """Japan's leader at the first level, the Diet and the voters at the second (Putnam 1988)."""
+
+    side = "japan"
+
+    def __init__(self, model: NegotiationModel) -> None:
+        super().__init__(model, model.spec.agents.japan)
+        self.politics = model.spec.politics
+        self.successors = np.array(
+            [1 + list(self.politics.leader_types).index(name)
+             for name in self.politics.election.successor_shares],
+            dtype=np.int64,
+        )
+        self.successor_cdf = np.cumsum(list(self.politics.election.successor_shares.values()))
+
+    def _beliefs(self) -> tuple[I64, F64, F64]:
+        state, tables = self.model.state, self.model.tables
+        return state.leader, state.threat(tables), state.reversal_belief()
+
+    def utility(self, b: I64, g: I64) -> F64:
+        """U_J of packages (b, g) for each replicate's leader and beliefs."""
+        leader, threat, belief = self._beliefs()
+        return self.model.tables.japan(leader, b, g, threat, belief)
+
+    def concession_exponent(self) -> F64:
+        """The leader type's e; a weak government (low approval) cannot concede (MODEL §4.2)."""
+        state, tables = self.model.state, self.model.tables
+        base = super().concession_exponent()
+        by_type = tables.type_e[state.leader]
+        e = np.where(np.isnan(by_type), base, by_type)
+        weak = self.spec.weak_government  # type: ignore[attr-defined]
+        return np.where(state.approval < weak.approval_below, weak.e, e)
+
+    def best_utility(self) -> F64:
+        """U_max for each replicate's leader and beliefs."""
+        return self.model.search.best_own("japan", *self._beliefs())
+
+    def win_set(self) -> F64:
+        """K, the win-set radius at today's approval and majority margin."""
+        state = self.model.state
+        return win_set_radius(state.approval, state.majority_margin, self.politics.win_set)
+
+    def offers(self, target: F64, active: B) -> tuple[I64, I64]:
+        """Trade-off offers kept inside the win-set: the Diet must be able to pass them."""
+        idx = np.flatnonzero(active)
+        b = np.full(len(active), -1, dtype=np.int64)
+        g = b.copy()
+        if len(idx):
+            leader, threat, belief = self._beliefs()
+            b[idx], g[idx] = self.model.search.offers(
+                "japan", leader[idx], threat[idx], belief[idx], target[idx],
+                budget=self.win_set()[idx],
+            )
+        return b, g
+
+    def political_cost(self, b: I64, g: I64) -> F64:
+        """L_J of packages (b, g)."""
+        tables = self.model.tables
+        return tables.cost_state[b] + tables.cost_static[g]
+
+    def ratify(self, rec: RoundRecord, b: I64, g: I64, agreed: B) -> B:
+        """The Diet's vote: P_rat = σ((K - L_J)/σ_r); a failure is involuntary defection."""
+        safe_b, safe_g = np.maximum(b, 0), np.maximum(g, 0)
+        cost = self.political_cost(safe_b, safe_g)
+        probability = ratification_probability(self.win_set(), cost, self.politics.win_set)
+        draw = uniform(self.model.state.keys, rec.round_index, Purpose.RATIFICATION)
+        rec.columns.update(
+            political_cost=np.where(b >= 0, cost, np.nan),
+            ratification_probability=np.where(b >= 0, probability, np.nan),
+        )
+        return agreed & (draw < probability)
+
+    def domestic_politics(self, rec: RoundRecord) -> None:
+        """The July election and, after a loss, the leader's replacement (MODEL §3)."""
+        state, t = self.model.state, rec.round_index
+        election = self.politics.election
+        if t == election.round:
+            lost = uniform(state.keys, t, Purpose.ELECTION) < majority_loss_probability(
+                state.approval, election
+            )
+            state.majority_lost |= lost
+            state.majority_margin[lost] = election.margin_after_loss
+            replace = lost & (
+                uniform(state.keys, t, Purpose.REPLACEMENT) < election.replacement_probability
+            )
+            low, high = election.replacement_delay
+            delay = low + np.floor(
+                uniform(state.keys, t, Purpose.REPLACEMENT_DELAY) * (high - low + 1)
+            ).astype(np.int64)
+            state.replacement_round[replace] = t + delay[replace]
+        due = state.replacement_round == t
+        if due.any():
+            pick = np.searchsorted(
+                self.successor_cdf, uniform(state.keys, t, Purpose.SUCCESSOR), side="right"
+            )
+            pick = np.minimum(pick, len(self.successors) - 1)
+            state.leader[due] = self.successors[pick[due]]
+            state.leader_replaced |= due
+            if election.approval_after_replacement is not None:
+                state.approval[due] = election.approval_after_replacement
+        rec.columns.update(leader_changed=due)
+
+    def update_approval(self, rec: RoundRecord) -> None:
+        """A_{t+1} from the month's deal, tariff shocks, rally, costs and noise (MODEL §3)."""
+        state, spec = self.model.state, self.politics.approval
+        rally = (state.coercion >= spec.rally_level).astype(np.float64)
+        noise = standard_normal(state.keys, rec.round_index, Purpose.APPROVAL_NOISE)
+        state.approval = next_approval(
+            state.approval, rec.deal_gain, rec.tariff_change, rally, rec.penalties, noise, spec
+        )

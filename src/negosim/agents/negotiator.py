@@ -1,0 +1,88 @@
+"""What both sides at the table share: concession targets, offers, responses."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+from numpy.typing import NDArray
+
+from negosim.core.concession import CONCESSION_STYLES
+from negosim.core.protocol import Reason, classify_response, reservation, time_fraction
+from negosim.scenario.schema import NegotiatorSpec
+
+if TYPE_CHECKING:
+    from negosim.model import NegotiationModel, RoundRecord
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+B = NDArray[np.bool_]
+
+
+class Negotiator(mesa.Agent):
+    """A side at the table: a concession curve, the trade-off tactic, an acceptance rule."""
+
+    side: str = ""
+
+    def __init__(self, model: NegotiationModel, spec: NegotiatorSpec) -> None:
+        super().__init__(model)
+        self.spec = spec
+        self.style = CONCESSION_STYLES[spec.concession.style]
+
+    # -- hooks each side fills in -------------------------------------------------------
+    def utility(self, b: I64, g: I64) -> F64:
+        """This side's utility of packages (b, g), one per replicate."""
+        raise NotImplementedError
+
+    def concession_exponent(self) -> F64:
+        """E of the concession curve, per replicate."""
+        e = self.spec.concession.e or self.style.default_e
+        return np.full(self.model.state.size, e)
+
+    def best_utility(self) -> F64:
+        """U_max over the grid, per replicate."""
+        raise NotImplementedError
+
+    def offers(self, target: F64, active: B) -> tuple[I64, I64]:
+        """Trade-off offers for the active replicates (others get -1)."""
+        raise NotImplementedError
+
+    # -- shared behaviour ----------------------------------------------------------------
+    def reservation(self) -> F64:
+        """r_i(t), moving with China's coercion and Japan's approval."""
+        state = self.model.state
+        initial = self.model.spec.politics.approval.initial
+        return reservation(self.spec, state.mean_coercion(), state.approval, initial)
+
+    def target(self, round_index: int) -> F64:
+        """p(t) = r + (U_max - r)(1 - f(t)) (Faratin, Sierra & Jennings 1998)."""
+        frac = time_fraction(round_index, self.model.deadline)
+        return self.style.target(
+            frac, self.reservation(), self.best_utility(), self.concession_exponent(),
+            self.spec.concession.k,
+        )
+
+    def propose(self, rec: RoundRecord, active: B) -> tuple[I64, I64]:
+        """Offer, for each active replicate, the package the other side likes best among
+        those at or above this side's target.
+        """
+        target = self.target(rec.round_index)
+        b, g = self.offers(target, active)
+        rec.columns.update(proposer_target=np.where(active, target, np.nan))
+        return b, g
+
+    def respond(self, rec: RoundRecord, b: I64, g: I64, active: B) -> I64:
+        """Accept iff the offer is worth the current target and the reservation; record why."""
+        has_offer = b >= 0
+        safe_b, safe_g = np.maximum(b, 0), np.maximum(g, 0)
+        value = np.where(has_offer, self.utility(safe_b, safe_g), np.nan)
+        target, reserve = self.target(rec.round_index), self.reservation()
+        reason = classify_response(value, target, reserve, has_offer)
+        reason[~active] = Reason.NOT_NEGOTIATING
+        rec.columns.update(
+            responder_utility=value,
+            responder_target=np.where(active, target, np.nan),
+            responder_reservation=reserve,
+        )
+        return reason

@@ -1,0 +1,163 @@
+"""The ``negosim`` command: run a scenario, validate scenario files, list the registries."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from negosim import __version__
+
+EPILOG = """examples:
+  negosim run configs/baseline.yaml                 one replicate, round-by-round account
+  negosim run configs/baseline.yaml --seed 7 --out out/run7
+  negosim validate configs/*.yaml                    check scenario files
+  negosim list                                       concession styles, China rules, events
+"""
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, got {text}")
+    return value
+
+
+def _seed(text: str) -> int:
+    value = int(text)
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"must be a whole number in [0, 2^63), got {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with a help text for every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="negosim",
+        description=(
+            "Agent-based simulator of Japan-US alliance negotiations: security guarantees, "
+            "tariffs, defense budget and investment, with Japan's domestic politics, a "
+            "transactional US, China's reactions and market moves."
+        ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"negosim {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    run = sub.add_parser(
+        "run",
+        help="run one replicate of a scenario and print a round-by-round account",
+        description=(
+            "Run one replicate of CONFIG and print, per round, the offer (every issue with "
+            "units), the response and its binding reason, China's coercion level and "
+            "observables, Japan's approval and win-set, reversals, events and markets; "
+            "then a summary with the bargaining benchmarks."
+        ),
+    )
+    run.add_argument("config", type=Path, help="scenario file (YAML), e.g. configs/baseline.yaml")
+    run.add_argument("--seed", type=_seed, help="replicate seed (default: the file's seed)")
+    run.add_argument("--rounds", type=_positive, help="months to simulate (default: the file's)")
+    run.add_argument(
+        "--out", type=Path, metavar="DIR",
+        help="also write DIR/rounds.parquet (or .csv) and DIR/summary.json",
+    )
+    run.add_argument("--quiet", action="store_true", help="print only the summary")
+
+    validate = sub.add_parser(
+        "validate",
+        help="check scenario files; exit 0 if all are valid",
+        description=(
+            "Check each scenario file. Prints one line per problem: file, line, field path, "
+            "what was given and what is allowed. Exit status 0 when every file is valid, 1 "
+            "otherwise."
+        ),
+    )
+    validate.add_argument("configs", type=Path, nargs="+", metavar="CONFIG")
+
+    sub.add_parser(
+        "list",
+        help="list concession styles, China reaction rules and event kinds",
+        description="What a scenario file can name in concession.style, china.rule, events.",
+    )
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    from negosim.account import account, summary_lines
+    from negosim.model import NegotiationModel
+    from negosim.outcomes import round_table, summarize
+    from negosim.results import write_summary_json, write_table
+    from negosim.scenario import load_scenario
+
+    scenario = load_scenario(args.config)
+    seed = args.seed if args.seed is not None else scenario.spec.seed
+    model = NegotiationModel(scenario, seeds=[seed], rounds=args.rounds).run()
+    summary = summarize(model)
+    if args.quiet:
+        print("\n".join(summary_lines(model, summary, 0)))
+    else:
+        print(account(model, summary), end="")
+    if args.out is not None:
+        table = write_table(round_table(model), args.out / "rounds")
+        path = write_summary_json(
+            args.out / "summary.json", scenario, [seed], model.rounds, summary, table
+        )
+        print(f"\nwrote {table} and {path}")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from negosim.scenario import validate_file
+
+    failed = 0
+    for config in args.configs:
+        problems = validate_file(config)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
+            failed += 1
+            print(f"{config}: {len(problems)} problem(s)", file=sys.stderr)
+        else:
+            print(f"{config}: ok")
+    return 1 if failed else 0
+
+
+def _list(_: argparse.Namespace) -> int:
+    from typing import get_args
+
+    from negosim.core.china import CHINA_RULES
+    from negosim.core.concession import CONCESSION_STYLES
+    from negosim.scenario.schema import EventKind
+
+    print("concession styles (agents.*.concession.style):")
+    for style in CONCESSION_STYLES.values():
+        print(f"  {style.name:<12} e={style.default_e:<5g} {style.description}")
+    print("China reaction rules (china.rule):")
+    for rule in CHINA_RULES.values():
+        print(f"  {rule.name:<14} {rule.description} [{rule.citation}]")
+    print("event kinds (events.N.kind):")
+    for kind in get_args(EventKind):
+        print(f"  {kind}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``negosim`` command; returns the exit status."""
+    from negosim.scenario import ScenarioError
+
+    args = build_parser().parse_args(argv)
+    handlers = {"run": _run, "validate": _validate, "list": _list}
+    try:
+        return handlers[args.command](args)
+    except ScenarioError as err:
+        print(err, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

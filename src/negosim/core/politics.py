@@ -1,0 +1,101 @@
+"""Japan's domestic politics: the second level of Putnam's (1988) two-level game.
+
+Pure functions over arrays with a leading replicate axis. The political cost of a package is
+tabulated once (it depends on the package only); the win-set radius moves with approval.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from negosim.scenario.schema import ApprovalSpec, ElectionSpec, PoliticalCostItem, WinSetSpec
+
+if TYPE_CHECKING:
+    from negosim.core.grid import OutcomeGrid
+
+F64 = NDArray[np.float64]
+
+
+def logistic(x: F64 | float) -> F64:
+    """σ(x) = 1/(1 + e^-x), computed without overflow for large |x|."""
+    x = np.asarray(x, dtype=np.float64)
+    return np.exp(-np.logaddexp(0.0, -x))
+
+
+def issue_political_cost(values: F64, item: PoliticalCostItem) -> F64:
+    """λ_k max(0, dir_k (x_k - r_k)): concessions beyond the domestic reference point."""
+    sign = 1.0 if item.direction == "up" else -1.0
+    return item.cost * np.maximum(0.0, sign * (values - item.reference))
+
+
+def political_cost_tables(
+    grid: OutcomeGrid, costs: dict[str, PoliticalCostItem]
+) -> tuple[F64, F64]:
+    """L_J = Σ_k λ_k max(0, dir_k (x_k - r_k)) (MODEL §3), split into the grid's two blocks."""
+    per_issue = [
+        issue_political_cost(a.values, costs[a.name]) if a.name in costs else np.zeros(len(a.values))
+        for a in grid.axes
+    ]
+    s, d = grid.state_levels()
+    state = per_issue[grid.commitment][s] + per_issue[grid.defense][d]
+    static = np.zeros(grid.n_static)
+    levels = grid.static_levels()
+    for column, issue in enumerate(grid.static_issues):
+        static = static + per_issue[issue][levels[:, column]]
+    return state, static
+
+
+def win_set_radius(approval: F64, majority_margin: F64, spec: WinSetSpec) -> F64:
+    """K = K0 (A/A_ref)^a (1 + b M): popular leaders with majorities can sell more (Putnam 1988).
+
+    Clipped at zero: a margin below -1/b leaves no room at all.
+    """
+    scale = (np.maximum(approval, 0.0) / spec.approval_reference) ** spec.approval_exponent
+    return np.maximum(0.0, spec.base_radius * scale * (1.0 + spec.margin_effect * majority_margin))
+
+
+def ratification_probability(radius: F64, cost: F64, spec: WinSetSpec) -> F64:
+    """P_rat = σ((K - L_J)/σ_r): the Diet ratifies packages inside the win-set (MODEL §3)."""
+    return logistic((radius - cost) / spec.ratification_noise)
+
+
+def audience_cost(round_index: int, announced_round: int, rounds: int, spec: ApprovalSpec) -> float:
+    """Approval lost on breaching a red line: 0.03 (1 + (t - t_r)/T) (Fearon 1994; Tomz 2007).
+
+    The longer a line has stood in public, the more it costs to cross it.
+    """
+    return spec.audience_cost * (1.0 + (round_index - announced_round) / rounds)
+
+
+def majority_loss_probability(approval: F64, spec: ElectionSpec) -> F64:
+    """σ((A* - A)/s): the coalition loses its upper-house majority when approval is low."""
+    return logistic((spec.approval_threshold - approval) / spec.approval_scale)
+
+
+def next_approval(
+    approval: F64,
+    deal_gain: F64,
+    tariff_shock: F64,
+    rally: F64,
+    penalties: F64,
+    noise: F64,
+    spec: ApprovalSpec,
+) -> F64:
+    """A_{t+1} = A_t + φ_deal ΔU_J - φ_τ Δτ + φ_rally 1[c ≥ 3] - costs + N(0, σ) (MODEL §3).
+
+    ``deal_gain`` is ΔU_J for replicates whose deal entered into force this round (0
+    elsewhere); ``rally`` is 1 where China's level reached the rally level; ``penalties``
+    collects audience costs and reversal costs; ``noise`` is standard normal.
+    """
+    updated = (
+        approval
+        + spec.per_deal_utility * deal_gain
+        - spec.per_tariff_point * tariff_shock
+        + spec.rally * rally
+        - penalties
+        + spec.noise_sd * noise
+    )
+    return np.clip(updated, 0.0, 1.0)

@@ -1,0 +1,85 @@
+"""The alternating-offers protocol: targets, reservations and the reasons behind responses.
+
+One round is one month (MODEL.md §4). Proposers alternate, US first; the responder accepts
+a package worth at least its current target and its reservation; Japan's acceptance then
+goes to the Diet. Every response carries its binding reason so a seminar can ask "why?".
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+from numpy.typing import NDArray
+
+from negosim.scenario.schema import NegotiatorSpec
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+
+
+class Reason(IntEnum):
+    """Why a round ended as it did for a replicate (the binding constraint)."""
+
+    NOT_NEGOTIATING = 0
+    ACCEPTED = 1
+    BELOW_TARGET = 2
+    BELOW_RESERVATION = 3
+    FAILED_RATIFICATION = 4
+    NO_OFFER = 5
+
+    @property
+    def label(self) -> str:
+        """Words for the round-by-round account."""
+        return _LABELS[self]
+
+
+_LABELS = {
+    Reason.NOT_NEGOTIATING: "no negotiation (deal in force, pending, or talks ended)",
+    Reason.ACCEPTED: "accepted",
+    Reason.BELOW_TARGET: "rejected: below target",
+    Reason.BELOW_RESERVATION: "rejected: below reservation",
+    Reason.FAILED_RATIFICATION: "accepted but failed ratification",
+    Reason.NO_OFFER: "no offer: nothing meets the proposer's target inside Japan's win-set",
+}
+
+
+def proposer_of(round_index: int, first: str) -> str:
+    """Proposers alternate by round, ``first`` in round 1 (Rubinstein 1982)."""
+    other = "japan" if first == "us" else "us"
+    return first if round_index % 2 == 1 else other
+
+
+def time_fraction(round_index: int, deadline: int) -> float:
+    """t/T of the concession curve: 0 in round 1, 1 at the deadline (Faratin et al. 1998)."""
+    if deadline <= 1:
+        return 1.0
+    return min(1.0, max(0.0, (round_index - 1) / (deadline - 1)))
+
+
+def reservation(
+    spec: NegotiatorSpec, mean_coercion: F64, approval: F64, initial_approval: float
+) -> F64:
+    """r_i(t) = r_i + a_c c̄/5 + a_A (A - A0): reservations move with coercion and approval.
+
+    MODEL.md §4.5 says reservations move with both; the linear form and its coefficients
+    (``reservation_shift``) are negosim's, visible in every scenario file.
+    """
+    shift = spec.reservation_shift
+    return (
+        spec.reservation
+        + shift.coercion * mean_coercion / 5.0
+        + shift.approval * (approval - initial_approval)
+    )
+
+
+def classify_response(utility: F64, target: F64, reserve: F64, has_offer: NDArray[np.bool_]) -> I64:
+    """Accept iff U ≥ max(target, reservation); otherwise name the binding constraint.
+
+    Below the reservation is reported first: no concession curve can make that acceptable.
+    """
+    reason = np.full(len(utility), Reason.ACCEPTED, dtype=np.int64)
+    reason[utility < target] = Reason.BELOW_TARGET
+    reason[utility < reserve] = Reason.BELOW_RESERVATION
+    reason[~has_offer] = Reason.NO_OFFER
+    return reason

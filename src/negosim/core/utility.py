@@ -1,0 +1,215 @@
+"""Utilities of Japan and the United States over the outcome grid (MODEL.md §2).
+
+Per-issue values are tabulated once per scenario: a few dozen numbers per issue, summed into
+a state block (s, d) and a static block (every other issue). Japan's security term is the
+only state-dependent part and is evaluated per (s, d) level, never per package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from negosim.core.grid import OutcomeGrid
+from negosim.core.politics import political_cost_tables
+from negosim.scenario.schema import NegotiatorSpec, ScenarioSpec, SecuritySpec, ValueShape
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+
+
+def issue_value(
+    values: F64, ideal: float, span: float, shape: ValueShape, status_quo: float
+) -> F64:
+    """``v(x) = clip(1 - (|x - x*|/R)^p, 0, 1)`` with optional loss aversion.
+
+    The distance form is MODEL.md §2. Loss aversion follows prospect theory (Kahneman &
+    Tversky 1979; λ ≈ 2.25 in Tversky & Kahneman 1992): value lost relative to the status quo
+    package of the scenario counts λ times.
+    """
+    v = np.clip(1.0 - (np.abs(values - ideal) / span) ** shape.exponent, 0.0, 1.0)
+    if shape.loss_aversion == 1.0:
+        return v
+    v_sq = float(np.clip(1.0 - (abs(status_quo - ideal) / span) ** shape.exponent, 0.0, 1.0))
+    return np.where(v >= v_sq, v, v_sq - shape.loss_aversion * (v_sq - v))
+
+
+@dataclass(frozen=True)
+class SecurityTerms:
+    """Japan's security dilemma terms for given packages and beliefs (Snyder 1984)."""
+
+    credibility: F64
+    abandonment: F64
+    entrapment: F64
+    security: F64
+
+
+def security_terms(
+    s_fraction: F64, d_fraction: F64, s_value: F64, threat: F64, reversal_belief: F64,
+    spec: SecuritySpec, entrapment_from: float,
+) -> SecurityTerms:
+    """Snyder's (1984) abandonment/entrapment trade-off, as specified in MODEL.md §2.
+
+    κ = (s/s_max)(1 - ρ̂): a commitment is only as credible as the belief it will be kept;
+    m = μ (d - d_min)/(d_max - d_min): self-reliance hedges abandonment;
+    Ab = ψ (1 - κ)(1 - m); En = ε1 max(0, s - 3) π_TW: operational commitments entangle
+    Japan in a Taiwan contingency; Sec = 1 - γ_A Ab - γ_E En.
+    """
+    credibility = s_fraction * (1.0 - reversal_belief)
+    self_reliance = spec.self_reliance * d_fraction
+    abandonment = threat * (1.0 - credibility) * (1.0 - self_reliance)
+    entrapment = (
+        spec.entrapment_scale * np.maximum(0.0, s_value - entrapment_from)
+        * spec.taiwan_contingency
+    )
+    security = 1.0 - spec.gamma_abandonment * abandonment - spec.gamma_entrapment * entrapment
+    return SecurityTerms(credibility, abandonment, entrapment, security)
+
+
+def threat_perception(spec: SecuritySpec, mean_coercion: F64) -> F64:
+    """ψ = ψ0 + ψ1 c̄: China's recent coercion raises the threat Japan perceives (MODEL §2)."""
+    return spec.threat_base + spec.threat_per_coercion * mean_coercion
+
+
+def blended_weights(weights: F64, linkage: float) -> F64:
+    """The proposer's estimate of the other side's priorities.
+
+    With linkage ℓ = 1 the proposer uses the other's true priorities and so trades across
+    issues (logrolling: Raiffa 1982; Sebenius 1983 on issue linkage); with ℓ = 0 it treats
+    every issue as equally important to the other side, so its concessions spread evenly,
+    issue by issue. In between, a convex blend. This is negosim's reading of MODEL.md's ℓ.
+    """
+    return linkage * weights + (1.0 - linkage) / len(weights)
+
+
+@dataclass(frozen=True)
+class Preference:
+    """One side's (or leader type's) weights and per-issue value vectors."""
+
+    weights: F64
+    values: tuple[F64, ...]
+    concession_e: float | None
+
+
+def preference(
+    grid: OutcomeGrid, priorities: dict[str, float], ideal: dict[str, float], shape: ValueShape,
+    concession_e: float | None = None,
+) -> Preference:
+    """Tabulate v_k over each issue's levels for one set of priorities and ideal points."""
+    weights = np.array([priorities[a.name] for a in grid.axes], dtype=np.float64)
+    values = tuple(
+        issue_value(a.values, ideal[a.name], a.span, shape, a.spec.status_quo) for a in grid.axes
+    )
+    return Preference(weights, values, concession_e)
+
+
+def block_sums(grid: OutcomeGrid, weights: F64, values: tuple[F64, ...]) -> tuple[F64, F64]:
+    """Σ_k w_k v_k split into the (s, d) block and the static block."""
+    s, d = grid.state_levels()
+    state = weights[grid.commitment] * values[grid.commitment][s]
+    state = state + weights[grid.defense] * values[grid.defense][d]
+    static = np.zeros(grid.n_static)
+    for column, issue in enumerate(grid.static_issues):
+        static = static + weights[issue] * values[issue][grid.static_levels()[:, column]]
+    return state, static
+
+
+@dataclass(frozen=True)
+class UtilityTables:
+    """Everything about utilities that does not change during a run."""
+
+    grid: OutcomeGrid
+    type_names: tuple[str, ...]
+    type_e: F64
+    japan_state: F64
+    japan_static: F64
+    japan_hat_state: F64
+    japan_hat_static: F64
+    us_state: F64
+    us_static: F64
+    us_hat_state: F64
+    us_hat_static: F64
+    cost_state: F64
+    cost_static: F64
+    s_fraction: F64
+    d_fraction: F64
+    s_value: F64
+    security_weight: float
+    security: SecuritySpec
+    entrapment_from: float
+
+    def security_at(self, b: I64, threat: F64, reversal_belief: F64) -> SecurityTerms:
+        """Security terms of state-block packages ``b`` (broadcast with the beliefs)."""
+        return security_terms(
+            self.s_fraction[b], self.d_fraction[b], self.s_value[b], threat, reversal_belief,
+            self.security, self.entrapment_from,
+        )
+
+    def japan(self, leader: I64, b: I64, g: I64, threat: F64, reversal_belief: F64) -> F64:
+        """U_J = Σ w v + w_sec Sec_J for given packages, leaders and beliefs (MODEL §2)."""
+        sec = self.security_at(b, threat, reversal_belief).security
+        return self.japan_state[leader, b] + self.japan_static[leader, g] + (
+            self.security_weight * sec
+        )
+
+    def us(self, b: I64, g: I64) -> F64:
+        """U_U = Σ w v + w_head H(I) - c_s s for given packages (MODEL §2)."""
+        return self.us_state[b] + self.us_static[g]
+
+
+def _us_parts(
+    grid: OutcomeGrid, spec: ScenarioSpec, pref: Preference, weights: F64
+) -> tuple[F64, F64]:
+    """US block sums with the headline term (diminishing returns) and the commitment cost."""
+    us = spec.agents.us
+    state, static = block_sums(grid, weights, pref.values)
+    s_value = grid.axes[grid.commitment].values[grid.state_levels()[0]]
+    state = state - us.commitment_cost * s_value
+    if grid.investment is not None:
+        axis = grid.axes[grid.investment]
+        headline = np.log1p(axis.values / us.headline_scale) / np.log1p(
+            axis.spec.max / us.headline_scale
+        )
+        column = grid.static_issues.index(grid.investment)
+        static = static + us.headline_weight * headline[grid.static_levels()[:, column]]
+    return state, static
+
+
+def build_tables(spec: ScenarioSpec) -> UtilityTables:
+    """Tabulate both sides' utilities, their estimates of each other, and political cost."""
+    grid = OutcomeGrid.from_issues(spec.issues)
+    japan: NegotiatorSpec = spec.agents.japan
+    sitting = preference(grid, japan.priorities, japan.ideal, japan.value)
+    types = [sitting] + [
+        preference(grid, t.priorities, t.ideal, japan.value, t.concession_e)
+        for t in spec.politics.leader_types.values()
+    ]
+    us_pref = preference(grid, spec.agents.us.priorities, spec.agents.us.ideal, spec.agents.us.value)
+    j_state, j_static = zip(*(block_sums(grid, p.weights, p.values) for p in types), strict=True)
+    ell_us, ell_japan = spec.agents.us.linkage, japan.linkage
+    jh_state, jh_static = zip(
+        *(block_sums(grid, blended_weights(p.weights, ell_us), p.values) for p in types),
+        strict=True,
+    )
+    u_state, u_static = _us_parts(grid, spec, us_pref, us_pref.weights)
+    uh_state, uh_static = _us_parts(grid, spec, us_pref, blended_weights(us_pref.weights, ell_japan))
+    cost_state, cost_static = political_cost_tables(grid, spec.politics.political_cost)
+    s_idx, d_idx = grid.state_levels()
+    s_axis, d_axis = grid.axes[grid.commitment], grid.axes[grid.defense]
+    return UtilityTables(
+        grid=grid,
+        type_names=(japan.leader, *spec.politics.leader_types.keys()),
+        type_e=np.array([p.concession_e or np.nan for p in types]),
+        japan_state=np.stack(j_state), japan_static=np.stack(j_static),
+        japan_hat_state=np.stack(jh_state), japan_hat_static=np.stack(jh_static),
+        us_state=u_state, us_static=u_static, us_hat_state=uh_state, us_hat_static=uh_static,
+        cost_state=cost_state, cost_static=cost_static,
+        s_fraction=(s_axis.values[s_idx] - s_axis.spec.min) / s_axis.span,
+        d_fraction=(d_axis.values[d_idx] - d_axis.spec.min) / d_axis.span,
+        s_value=s_axis.values[s_idx],
+        security_weight=japan.security_weight,
+        security=japan.security,
+        entrapment_from=s_axis.spec.max - 1.0,
+    )

@@ -1,0 +1,122 @@
+"""What a run produced: the per-round table and the per-run summary (MODEL.md §9).
+
+Both are plain dicts of numpy columns (one row per replicate and round, or per replicate),
+ready for a columnar file or a DataFrame. The summary scores each run against the
+bargaining benchmarks computed over the same outcome grid.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from negosim.core.bargaining import kalai_smorodinsky, nash_solution, utility_distance
+from negosim.core.offers import group_keys
+
+if TYPE_CHECKING:
+    from negosim.model import NegotiationModel
+
+Columns = dict[str, NDArray]
+
+FINAL_STATUS = ("status quo", "in force", "agreed, enters into force next month")
+
+
+def round_table(model: NegotiationModel) -> Columns:
+    """One row per (replicate, round), replicate-major, with every recorded column."""
+    history = model.history
+    n, rounds = model.state.size, len(history)
+    table: Columns = {
+        "replicate": np.repeat(np.arange(n, dtype=np.int64), rounds),
+        "seed": np.repeat(np.asarray(model.seeds, dtype=np.uint64), rounds),
+        "round": np.tile(np.arange(1, rounds + 1, dtype=np.int64), n),
+    }
+    if not history:
+        return table
+    for name in history[0].columns:
+        table[name] = np.stack([rec.columns[name] for rec in history], axis=1).reshape(-1)
+    events = np.array(["; ".join(rec.events) for rec in history], dtype=object)
+    table["events"] = np.tile(events, n)
+    return table
+
+
+def _benchmarks(model: NegotiationModel, b: NDArray, g: NDArray) -> Columns:
+    """Nash (asymmetric) and Kalai–Smorodinsky points, and the run's distance to each and to
+    the Pareto frontier, within both sides' acceptable sets at the end of the run.
+    """
+    state, tables, search = model.state, model.tables, model.search
+    n = state.size
+    threat, belief = state.threat(tables), state.reversal_belief()
+    u_japan = tables.japan(state.leader, b, g, threat, belief)
+    u_us = tables.us(b, g)
+    d_japan, d_us = model.japan.reservation(), model.us.reservation()
+    out = {key: np.full(n, np.nan) for key in (
+        "nash_japan_utility", "nash_us_utility", "ks_japan_utility", "ks_us_utility",
+        "distance_nash", "distance_ks", "distance_pareto",
+    )}
+    weight = model.spec.benchmarks.nash_weight_japan
+    unique, inverse = group_keys(state.leader, threat, belief)
+    for group, row in enumerate(unique):
+        members = np.flatnonzero(inverse == group)
+        front = search.candidates("benchmark", int(row[0]), float(row[1]), float(row[2]))
+        nash = np.atleast_1d(nash_solution(
+            front.own, front.other, d_japan[members], d_us[members], weight1=weight
+        ))
+        ks = np.atleast_1d(kalai_smorodinsky(front.own, front.other, d_japan[members], d_us[members]))
+        for name, pick in (("nash", nash), ("ks", ks)):
+            ok = pick >= 0
+            out[f"{name}_japan_utility"][members[ok]] = front.own[pick[ok]]
+            out[f"{name}_us_utility"][members[ok]] = front.other[pick[ok]]
+        gaps = utility_distance(
+            u_japan[members, None], u_us[members, None], front.own[None, :], front.other[None, :]
+        )
+        out["distance_pareto"][members] = np.min(gaps, axis=1)
+    for name in ("nash", "ks"):
+        out[f"distance_{name}"] = utility_distance(
+            u_japan, u_us, out[f"{name}_japan_utility"], out[f"{name}_us_utility"]
+        )
+    gains = np.clip(u_japan - d_japan, 0.0, None), np.clip(u_us - d_us, 0.0, None)
+    out["nash_product"] = gains[0] ** weight * gains[1] ** (1.0 - weight)
+    out["japan_utility"], out["us_utility"] = u_japan, u_us
+    out["japan_reservation"], out["us_reservation"] = d_japan, d_us
+    return out
+
+
+def summarize(model: NegotiationModel) -> Columns:
+    """One row per replicate: deal, terms, utilities, benchmarks, politics, China, markets."""
+    state, grid = model.state, model.tables.grid
+    final_levels = np.where(state.has_pending[:, None], state.pending, state.levels)
+    status = np.where(state.has_pending, 2, np.where(state.deal_in_force, 1, 0))
+    b, g = grid.split(final_levels)
+    values = grid.values(final_levels)
+    summary: Columns = {
+        "replicate": np.arange(state.size, dtype=np.int64),
+        "seed": np.asarray(model.seeds, dtype=np.uint64),
+        "deal_reached": state.first_deal_round >= 0,
+        "first_deal_round": state.first_deal_round.copy(),
+        "final_status": np.array([FINAL_STATUS[s] for s in status], dtype=object),
+    }
+    for i, axis in enumerate(grid.axes):
+        summary[f"final_{axis.name}"] = values[:, i]
+    summary.update(_benchmarks(model, b, g))
+    leader_names = np.array(model.tables.type_names, dtype=object)
+    history = model.history
+    summary.update(
+        ratification_failures=state.ratification_failures.copy(),
+        reversals_trade=state.reversals[:, 0].copy(),
+        reversals_security=state.reversals[:, 1].copy(),
+        majority_lost=state.majority_lost.copy(),
+        leader_replaced=state.leader_replaced.copy(),
+        final_leader=leader_names[state.leader],
+        final_approval=state.approval.copy(),
+        china_max_level=np.max([rec.columns["coercion_level"] for rec in history], axis=0)
+        if history else state.coercion.copy(),
+        nikkei_max_drawdown=state.nikkei_max_drawdown.copy(),
+        final_nikkei=state.nikkei.copy(),
+        final_usdjpy=state.usdjpy.copy(),
+        final_defense_index=state.defense_index.copy(),
+    )
+    for level in range(state.months_at_level.shape[1]):
+        summary[f"months_at_level_{level}"] = state.months_at_level[:, level].copy()
+    return summary

@@ -1,0 +1,119 @@
+"""Writing a run's results: a columnar per-round table and a self-describing summary.json.
+
+Files are written atomically (a temporary name in the same directory, then a rename), so an
+interrupted run never leaves a half-written file under the final name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from negosim.outcomes import Columns
+from negosim.scenario import Scenario
+
+
+@contextmanager
+def atomic_path(final: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``final``; rename it into place only on success."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, final)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def parquet_available() -> bool:
+    """Whether a Parquet engine (pyarrow) is importable."""
+    try:
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def write_table(columns: Columns, stem: Path) -> Path:
+    """Write columns as ``stem.parquet`` (pyarrow) or, without an engine, ``stem.csv``."""
+    if parquet_available():
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        arrays = {
+            name: pa.array(list(col) if col.dtype == object else col)
+            for name, col in columns.items()
+        }
+        final = stem.with_suffix(".parquet")
+        with atomic_path(final) as tmp:
+            pq.write_table(pa.table(arrays), tmp)
+        return final
+    import csv
+
+    final = stem.with_suffix(".csv")
+    names = list(columns)
+    with atomic_path(final) as tmp, tmp.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(names)
+        writer.writerows(zip(*(columns[name].tolist() for name in names), strict=True))
+    return final
+
+
+def versions() -> dict[str, str]:
+    """Versions of negosim and of what its results depend on."""
+    found = {"python": platform.python_version()}
+    for package in ("negosim", "mesa", "numpy", "pydantic", "pyyaml", "pyarrow"):
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = "not installed"
+    return found
+
+
+def _plain(value: Any) -> Any:
+    """Numpy scalars and arrays → JSON-ready Python values (NaN → null)."""
+    if isinstance(value, np.ndarray):
+        return [_plain(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def write_summary_json(
+    path: Path, scenario: Scenario, seeds: list[int], rounds: int, summary: Columns,
+    table_file: Path,
+) -> Path:
+    """summary.json: the scenario, its hash, the seeds, versions, and each run's outcomes."""
+    runs = [
+        {name: _plain(col[i]) for name, col in summary.items()}
+        for i in range(len(seeds))
+    ]
+    document = {
+        "scenario": {
+            "name": scenario.spec.name,
+            "source": scenario.source,
+            "sha256": scenario.sha256,
+            "text": scenario.text,
+        },
+        "seeds": seeds,
+        "rounds": rounds,
+        "versions": versions(),
+        "per_round_table": table_file.name,
+        "runs": runs,
+    }
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    return path

@@ -1,0 +1,314 @@
+"""The scenario file's structure: types, ranges and defaults, checked once at the boundary.
+
+Structural checks (types, ranges, unknown keys) live here as pydantic models; checks that
+relate fields to each other (priorities naming real issues, weights summing to 1, ...) live
+in :mod:`negosim.scenario.semantics`, so each problem can be reported with its own field path.
+Inside the model nothing is re-checked ("boundaries validate; the core trusts").
+
+Every default below is the MODEL.md default; ``configs/baseline.yaml`` repeats each one with
+its unit and source so nothing is hidden in code.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Role = Literal["commitment", "tariff", "defense", "investment"]
+ReversalClass = Literal["trade", "security"]
+Direction = Literal["up", "down"]
+EventKind = Literal[
+    "taiwan_statement", "detente", "legal_shock", "tariff_letter", "approval_shock"
+]
+
+
+class Strict(BaseModel):
+    """Base for every section: unknown keys are errors, values are immutable once read.
+
+    Strict mode: YAML's ``true`` is not silently read as 1.0, nor "12" as 12.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class IssueSpec(Strict):
+    """One negotiated issue: its scale, its grid step and where it stands today (MODEL §1)."""
+
+    role: Role | None = None
+    unit: str
+    min: float
+    max: float
+    step: float = Field(gt=0)
+    status_quo: float
+    enabled: bool = True
+    description: str = ""
+    levels: dict[int, str] | None = None
+    reversal_class: ReversalClass | None = None
+    us_threat_point: float | None = None
+
+
+class ConcessionSpec(Strict):
+    """A named concession style from the registry, with optional parameter overrides."""
+
+    style: str = "polynomial"
+    e: float | None = Field(default=None, gt=0)
+    k: float = Field(default=0.05, ge=0, le=1)
+
+
+class ReservationShift(Strict):
+    """How the reservation utility moves with China's coercion and with approval (MODEL §4.5)."""
+
+    coercion: float = 0.0
+    approval: float = 0.0
+
+
+class ValueShape(Strict):
+    """Shape of the per-issue value function: exponent p and loss aversion λ (MODEL §2)."""
+
+    exponent: Literal[1, 2] = 1
+    loss_aversion: float = Field(default=1.0, ge=1.0, le=5.0)
+
+
+class NegotiatorSpec(Strict):
+    """What every negotiating side has: priorities, ideal points, reservation, style."""
+
+    priorities: dict[str, float]
+    normalize: bool = False
+    ideal: dict[str, float]
+    value: ValueShape = ValueShape()
+    reservation: float
+    reservation_shift: ReservationShift = ReservationShift()
+    concession: ConcessionSpec = ConcessionSpec()
+    linkage: float = Field(ge=0, le=1)
+
+
+class SecuritySpec(Strict):
+    """Japan's alliance security dilemma term (Snyder 1984), MODEL §2."""
+
+    gamma_abandonment: float = Field(default=1.0, ge=0)
+    gamma_entrapment: float = Field(default=0.3, ge=0)
+    entrapment_scale: float = Field(default=0.5, ge=0)
+    threat_base: float = Field(default=0.5, ge=0)
+    threat_per_coercion: float = Field(default=0.1, ge=0)
+    self_reliance: float = Field(default=0.3, ge=0, le=1)
+    taiwan_contingency: float = Field(default=0.1, ge=0, le=1)
+
+
+class WeakGovernance(Strict):
+    """Below this approval Japan's leader concedes more slowly (MODEL §4.2)."""
+
+    approval_below: float = Field(default=0.3, ge=0, le=1)
+    e: float = Field(default=0.7, gt=0)
+
+
+class JapanSpec(NegotiatorSpec):
+    """Japan's sitting leader (MODEL §2): issue values plus the security term."""
+
+    leader: str = "centrist"
+    security_weight: float = Field(default=0.25, ge=0)
+    security: SecuritySpec = SecuritySpec()
+    weak_government: WeakGovernance = WeakGovernance()
+
+
+class TariffThreat(Strict):
+    """US tariff letters while there is no deal (MODEL §4.4)."""
+
+    probability: float = Field(default=0.15, ge=0, le=1)
+    level: float = 25.0
+
+
+class ReversalSpec(Strict):
+    """Monthly hazard that the US reverses an item in force, by item class (MODEL §6)."""
+
+    trade: float = Field(default=0.08, ge=0, le=1)
+    security: float = Field(default=0.01, ge=0, le=1)
+    per_shortfall: float = Field(default=0.5, ge=0)
+    per_legal_shock: float = Field(default=0.3, ge=0)
+
+
+class USSpec(NegotiatorSpec):
+    """The transactional US leader (MODEL §2): issue values, headline term, commitment cost."""
+
+    headline_weight: float = Field(default=0.1, ge=0)
+    headline_scale: float = Field(default=100.0, gt=0)
+    commitment_cost: float = Field(default=0.1, ge=0)
+    tariff_threat: TariffThreat = TariffThreat()
+    reversal_hazard: ReversalSpec = ReversalSpec()
+
+
+class AgentsSpec(Strict):
+    """The two sides at the table."""
+
+    japan: JapanSpec
+    us: USSpec
+
+
+class LeaderType(Strict):
+    """A named preset of Japan's priorities (dove, centrist, hawk, ...)."""
+
+    description: str = ""
+    priorities: dict[str, float]
+    normalize: bool = False
+    ideal: dict[str, float]
+    concession_e: float | None = Field(default=None, gt=0)
+
+
+class PoliticalCostItem(Strict):
+    """Domestic reference point r_k and cost λ_k per unit beyond it (MODEL §3)."""
+
+    reference: float
+    cost: float = Field(ge=0)
+    direction: Direction = "up"
+
+
+class WinSetSpec(Strict):
+    """Win-set radius K = K0 (A/A_ref)^a (1 + b M) and ratification noise σ_r (MODEL §3)."""
+
+    base_radius: float = Field(default=0.6, gt=0)
+    approval_reference: float = Field(default=0.35, gt=0, le=1)
+    approval_exponent: float = Field(default=1.5, ge=0)
+    margin_effect: float = Field(default=0.5, ge=0)
+    majority_margin: float = Field(default=-0.1, ge=-1, le=1)
+    ratification_noise: float = Field(default=0.03, gt=0)
+
+
+class ApprovalSpec(Strict):
+    """Approval dynamics (MODEL §3)."""
+
+    initial: float = Field(default=0.34, ge=0, le=1)
+    per_deal_utility: float = 0.25
+    per_tariff_point: float = 0.003
+    rally: float = 0.01
+    rally_level: int = Field(default=3, ge=0, le=5)
+    noise_sd: float = Field(default=0.02, ge=0)
+    per_reversal: float = Field(default=0.02, ge=0)
+    audience_cost: float = Field(default=0.03, ge=0)
+
+
+class RedLine(Strict):
+    """A public red line: breaching it costs approval (audience costs, Fearon 1994)."""
+
+    issue: str
+    bound: float
+    breached_when: Literal["above", "below"] = "above"
+    announced_round: int = Field(default=0, ge=0)
+
+
+class ElectionSpec(Strict):
+    """The July 2025 upper-house election and what follows (MODEL §3)."""
+
+    round: int = Field(default=5, ge=1)
+    approval_threshold: float = Field(default=0.30, ge=0, le=1)
+    approval_scale: float = Field(default=0.03, gt=0)
+    margin_after_loss: float = Field(default=-0.3, ge=-1, le=1)
+    replacement_probability: float = Field(default=0.7, ge=0, le=1)
+    replacement_delay: list[int] = Field(default=[2, 3], min_length=2, max_length=2)
+    successor_shares: dict[str, float] = {"dove": 0.3, "centrist": 0.3, "hawk": 0.4}
+    approval_after_replacement: float | None = Field(default=0.47, ge=0, le=1)
+
+
+class PoliticsSpec(Strict):
+    """Japan's domestic politics: the two-level game (Putnam 1988)."""
+
+    political_cost: dict[str, PoliticalCostItem]
+    win_set: WinSetSpec = WinSetSpec()
+    approval: ApprovalSpec = ApprovalSpec()
+    red_lines: list[RedLine] = []
+    election: ElectionSpec = ElectionSpec()
+    leader_types: dict[str, LeaderType]
+
+
+class ChinaBeta(Strict):
+    """Coefficients of China's propensity z (MODEL §5)."""
+
+    intercept: float = -0.3
+    spiral: float = 2.0
+    deterrence: float = 1.5
+    opportunity: float = 1.5
+    taiwan: float = 4.0
+    history: float = 2.0
+    detente: float = 1.0
+
+
+class ObservablesSpec(Strict):
+    """Per-level parameters of what China's coercion looks like on the water (MODEL §5)."""
+
+    presence_window_days: int = Field(default=30, ge=1)
+    presence_probability: list[float] = [0.975] * 6
+    sea_entry_rate: list[float] = [2.5, 2.5, 5.0, 5.0, 5.0, 5.0]
+    airspace_rate: list[float] = [0.05, 0.05, 0.05, 0.5, 0.5, 0.5]
+
+
+class ChinaSpec(Strict):
+    """China's reaction rule and its parameters (Jervis 1976)."""
+
+    rule: str = "ordered_logit"
+    omega: float = Field(default=0.5, ge=0, le=1)
+    beta: ChinaBeta = ChinaBeta()
+    thresholds: list[float] = [-1.5, 0.5, 1.5, 5.0, 10.0]
+    us_indifference: float = Field(default=0.2, ge=0, le=1)
+    indifference_per_reversal: float = Field(default=0.1, ge=0)
+    memory: int = Field(default=3, ge=1, le=12)
+    taiwan_decay: float = Field(default=0.5, ge=0, le=1)
+    initial_level: int = Field(default=1, ge=0, le=5)
+    levels: dict[int, str] = {}
+    observables: ObservablesSpec = ObservablesSpec()
+
+
+class MarketsSpec(Strict):
+    """Announcement-scale market responses, % per shock (MODEL §7)."""
+
+    nikkei_per_tariff_point: float = -0.3
+    nikkei_on_deal: float = 3.5
+    nikkei_on_coercion: float = -0.7
+    coercion_level: int = Field(default=4, ge=1, le=5)
+    defense_index_per_step: float = 10.0
+    defense_step: float = Field(default=0.5, gt=0)
+    yen_per_shock: float = 1.6
+    yen_per_fiscal_step: float = 1.75
+    asia_beta: float = 0.6
+    initial_nikkei: float = Field(default=38787.0, gt=0)
+    initial_usdjpy: float = Field(default=151.4, gt=0)
+    initial_defense_index: float = Field(default=100.0, gt=0)
+    initial_asia: float = Field(default=100.0, gt=0)
+
+
+class EventSpec(Strict):
+    """A scheduled or instructor-injected shock."""
+
+    round: int = Field(ge=1)
+    kind: EventKind
+    value: float = 1.0
+    note: str = ""
+
+
+class ProtocolSpec(Strict):
+    """The alternating-offers protocol (MODEL §4)."""
+
+    rounds: int = Field(default=12, ge=1, le=120)
+    deadline: int | None = Field(default=None, ge=1)
+    first_proposer: Literal["us", "japan"] = "us"
+    start_month: str = "2025-02"
+
+
+class BenchmarkSpec(Strict):
+    """Bargaining benchmarks reported for every run (MODEL §4)."""
+
+    nash_weight_japan: float = Field(default=0.35, gt=0, lt=1)
+
+
+class ScenarioSpec(Strict):
+    """A whole scenario file."""
+
+    name: str
+    description: str = ""
+    seed: int = Field(default=20250207, ge=0, lt=2**63)
+    protocol: ProtocolSpec = ProtocolSpec()
+    issues: dict[str, IssueSpec]
+    agents: AgentsSpec
+    politics: PoliticsSpec
+    china: ChinaSpec = ChinaSpec()
+    markets: MarketsSpec = MarketsSpec()
+    events: list[EventSpec] = []
+    benchmarks: BenchmarkSpec = BenchmarkSpec()

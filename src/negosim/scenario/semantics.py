@@ -1,0 +1,340 @@
+"""Checks that relate fields to each other, and resolution of a valid spec for the core.
+
+The schema can say "priorities is a mapping of names to numbers"; only here can we say
+"those names must be declared issues and the weights must sum to 1". Each check reports
+its own problem at the most precise path, so a person fixing the file sees where to look.
+
+Resolution then removes what the model must not see (disabled issues everywhere they are
+mentioned), rescales priorities when the file asks for it and fills derived defaults, so the
+core can trust the spec without re-checking ("boundaries validate; the core trusts").
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterator, Mapping
+
+from negosim.scenario.problems import Reporter, did_you_mean, quoted_choices, short_repr
+from negosim.scenario.schema import IssueSpec, LeaderType, NegotiatorSpec, ScenarioSpec
+
+WEIGHT_TOLERANCE = 1e-6
+STEP_TOLERANCE = 1e-9
+GRID_LIMIT = 5_000_000
+REQUIRED_ROLES = ("commitment", "tariff", "defense")
+OPTIONAL_ROLES = ("investment",)
+THRESHOLD_COUNT = 5
+COERCION_LEVELS = 6  # China's coercion levels 0..5
+
+
+def num(x: float) -> str:
+    """Compact number for messages (``0.95``, not ``0.9500000000000001``)."""
+    return f"{x:.10g}"
+
+
+def check_semantics(spec: ScenarioSpec, reporter: Reporter) -> None:
+    """Run every cross-field check on a structurally valid spec, reporting to ``reporter``."""
+    _check_issues(spec, reporter)
+    _check_roles(spec, reporter)
+    _check_grid(spec, reporter)
+    for base, block in _weight_blocks(spec):
+        _check_weights(spec, base, block, reporter)
+    _check_politics(spec, reporter)
+    _check_election(spec, reporter)
+    _check_registries(spec, reporter)
+    _check_china(spec, reporter)
+    _check_protocol(spec, reporter)
+
+
+def enabled_issues(spec: ScenarioSpec) -> dict[str, IssueSpec]:
+    """Return the enabled issues in file order: the only ones the model ever sees."""
+    return {name: issue for name, issue in spec.issues.items() if issue.enabled}
+
+
+def _weight_blocks(spec: ScenarioSpec) -> Iterator[tuple[str, NegotiatorSpec | LeaderType]]:
+    """Every block that carries priorities and ideal points, with its dotted path."""
+    yield "agents.japan", spec.agents.japan
+    yield "agents.us", spec.agents.us
+    for name, leader in spec.politics.leader_types.items():
+        yield f"politics.leader_types.{name}", leader
+
+
+# --- issues ---------------------------------------------------------------------------------
+
+
+def _has_range(issue: IssueSpec) -> bool:
+    """Whether min < max, the precondition of every other range check."""
+    return issue.min < issue.max
+
+
+def grid_points(issue: IssueSpec) -> int:
+    """Count the grid values of an issue: (max - min)/step + 1."""
+    return round((issue.max - issue.min) / issue.step) + 1
+
+
+def _check_issues(spec: ScenarioSpec, r: Reporter) -> None:
+    """Each issue's own geometry: range, step, status quo, threat point, level labels."""
+    for name, issue in spec.issues.items():
+        base = f"issues.{name}"
+        if not _has_range(issue):
+            r.add(f"{base}.max", "max must be greater than min",
+                  f"min {num(issue.min)}, max {num(issue.max)}", f"a number > {num(issue.min)}")
+            continue
+        span = f"a number in [{num(issue.min)}, {num(issue.max)}]"
+        steps = (issue.max - issue.min) / issue.step
+        if abs(steps - round(steps)) > STEP_TOLERANCE * max(1.0, abs(steps)):
+            width = issue.max - issue.min
+            example = width / max(1, round(steps))
+            r.add(f"{base}.step", f"does not divide the range max - min = {num(width)} "
+                  "into whole steps", num(issue.step),
+                  f"a step that divides {num(width)}, e.g. {num(example)}")
+        if not issue.min <= issue.status_quo <= issue.max:
+            r.add(f"{base}.status_quo", "outside the issue's range",
+                  num(issue.status_quo), span)
+        threat = issue.us_threat_point
+        if threat is not None and not issue.min <= threat <= issue.max:
+            r.add(f"{base}.us_threat_point", "outside the issue's range", num(threat), span)
+        for level in issue.levels or {}:
+            if not issue.min <= level <= issue.max:
+                r.add(f"{base}.levels.{level}", "level label outside the issue's range",
+                      str(level), span)
+
+
+def _check_roles(spec: ScenarioSpec, r: Reporter) -> None:
+    """Exactly one enabled issue per required role, at most one per optional role.
+
+    Roles tie issues to the model's equations; two tariff issues would make "the tariff"
+    ambiguous, and none would leave an equation without its input.
+    """
+    holders: dict[str, str] = {}
+    for name, issue in enabled_issues(spec).items():
+        if issue.role is None:
+            continue
+        if issue.role in holders:
+            r.add(f"issues.{name}.role",
+                  f"role '{issue.role}' is already held by enabled issue '{holders[issue.role]}'",
+                  repr(issue.role), "each role on at most one enabled issue")
+        else:
+            holders[issue.role] = name
+    roles = {name: i.role for name, i in enabled_issues(spec).items() if i.role}
+    given = ", ".join(f"{k}: {v}" for k, v in roles.items()) or "none"
+    for role in REQUIRED_ROLES:
+        if role in holders:
+            continue
+        disabled = [n for n, i in spec.issues.items() if i.role == role and not i.enabled]
+        note = f" (issue '{disabled[0]}' has it but is disabled)" if disabled else ""
+        r.add("issues", f"no enabled issue has role '{role}'{note}",
+              f"roles {given}", f"exactly one enabled issue with role '{role}'")
+
+
+def _check_grid(spec: ScenarioSpec, r: Reporter) -> None:
+    """Require the outcome grid to be small enough to enumerate."""
+    sizes = {n: grid_points(i) for n, i in enabled_issues(spec).items() if _has_range(i)}
+    total = math.prod(sizes.values())
+    if total > GRID_LIMIT:
+        largest = max(sizes, key=lambda n: sizes[n])
+        r.add("issues", f"the outcome grid has {total:,} points, more than {GRID_LIMIT:,}; "
+              f"use a coarser step (e.g. issues.{largest}.step)",
+              " x ".join(f"{n}: {k}" for n, k in sizes.items()),
+              f"at most {GRID_LIMIT:,} grid points over enabled issues")
+
+
+# --- priorities and ideal points ------------------------------------------------------------
+
+
+def _check_weights(
+    spec: ScenarioSpec, base: str, block: NegotiatorSpec | LeaderType, r: Reporter
+) -> None:
+    """Priorities and ideal points: declared names, every enabled issue, sums and ranges."""
+    declared = list(spec.issues)
+    enabled = enabled_issues(spec)
+    names = ", ".join(enabled)
+    clean = True
+    for field in ("priorities", "ideal"):
+        values: Mapping[str, float] = getattr(block, field)
+        missing = [name for name in enabled if name not in values]
+        if missing and field == "priorities":  # a sum over a partial vector means nothing
+            clean = False
+        for key in values:
+            if key in spec.issues:
+                continue
+            hint = did_you_mean(key, declared)
+            typo_of = difflib.get_close_matches(key, missing, n=1, cutoff=0.6)
+            if typo_of:  # one typo, one problem: the misspelt key also explains the gap
+                missing.remove(typo_of[0])
+                hint += f" ('{typo_of[0]}' has no entry)"
+            r.add(f"{base}.{field}.{key}", "not a declared issue" + hint, None,
+                  ", ".join(declared))
+        for name in missing:
+            r.add(f"{base}.{field}", f"no entry for enabled issue '{name}'",
+                  None, f"one entry for every enabled issue: {names}")
+    for key, weight in block.priorities.items():
+        if key in enabled and weight < 0:
+            clean = False
+            r.add(f"{base}.priorities.{key}", "weight must not be negative", num(weight),
+                  "a number ≥ 0")
+    for key, point in block.ideal.items():
+        issue = enabled.get(key)
+        if issue is not None and _has_range(issue) and not issue.min <= point <= issue.max:
+            r.add(f"{base}.ideal.{key}", "ideal point outside the issue's range", num(point),
+                  f"a number in [{num(issue.min)}, {num(issue.max)}]")
+    if not clean:
+        return
+    total = sum(w for k, w in block.priorities.items() if k in enabled)
+    if block.normalize and total <= 0:
+        r.add(f"{base}.priorities", "cannot normalise weights that sum to 0", num(total),
+              "at least one positive weight")
+    elif not block.normalize and abs(total - 1.0) > WEIGHT_TOLERANCE:
+        r.add(f"{base}.priorities",
+              f"weights over enabled issues sum to {num(total)}, not 1; fix them or set "
+              f"'normalize: true' in {base} to rescale them", f"sum {num(total)}",
+              "weights summing to 1 (±1e-6), or normalize: true")
+
+
+# --- politics -------------------------------------------------------------------------------
+
+
+def _check_politics(spec: ScenarioSpec, r: Reporter) -> None:
+    """Political costs and red lines name declared issues; red lines fall within the run."""
+    declared = list(spec.issues)
+    politics = spec.politics
+    for key in politics.political_cost:
+        if key not in spec.issues:
+            r.add(f"politics.political_cost.{key}",
+                  "not a declared issue" + did_you_mean(key, declared), None, ", ".join(declared))
+    rounds = spec.protocol.rounds
+    for index, line in enumerate(politics.red_lines):
+        base = f"politics.red_lines.{index}"
+        if line.issue not in spec.issues:
+            r.add(f"{base}.issue", "not a declared issue" + did_you_mean(line.issue, declared),
+                  repr(line.issue), ", ".join(declared))
+        elif spec.issues[line.issue].enabled and line.announced_round > rounds:
+            r.add(f"{base}.announced_round", "announced after the last round",
+                  str(line.announced_round), f"an integer in [0, {rounds}] (protocol.rounds)")
+    leaders = list(politics.leader_types)
+    leader = spec.agents.japan.leader
+    if leader not in politics.leader_types:
+        r.add("agents.japan.leader", "not a leader type" + did_you_mean(leader, leaders),
+              repr(leader), "a key of politics.leader_types: " + ", ".join(leaders))
+
+
+def _check_election(spec: ScenarioSpec, r: Reporter) -> None:
+    """Successor shares form a distribution over leader types; the delay is a valid range."""
+    election = spec.politics.election
+    leaders = list(spec.politics.leader_types)
+    base = "politics.election"
+    clean = True
+    for key, share in election.successor_shares.items():
+        if key not in spec.politics.leader_types:
+            r.add(f"{base}.successor_shares.{key}",
+                  "not a leader type" + did_you_mean(key, leaders), None,
+                  "a key of politics.leader_types: " + ", ".join(leaders))
+        if share < 0:
+            clean = False
+            r.add(f"{base}.successor_shares.{key}", "share must not be negative", num(share),
+                  "a number ≥ 0")
+    total = sum(election.successor_shares.values())
+    if clean and abs(total - 1.0) > WEIGHT_TOLERANCE:
+        r.add(f"{base}.successor_shares", f"shares sum to {num(total)}, not 1",
+              f"sum {num(total)}", "shares summing to 1 (±1e-6)")
+    low, high = election.replacement_delay
+    if low < 1 or low > high:
+        r.add(f"{base}.replacement_delay", "must be [a, b] with 1 ≤ a ≤ b (rounds)",
+              f"[{low}, {high}]", "two integers a ≤ b, a ≥ 1")
+
+
+def _check_registries(spec: ScenarioSpec, r: Reporter) -> None:
+    """Names that select code (concession styles, China's rule) must exist in the registry."""
+    from negosim.core.concession import CONCESSION_STYLES
+
+    styles = list(CONCESSION_STYLES)
+    for side in ("japan", "us"):
+        style = getattr(spec.agents, side).concession.style
+        if style not in CONCESSION_STYLES:
+            r.add(f"agents.{side}.concession.style",
+                  "unknown concession style" + did_you_mean(style, styles), repr(style),
+                  quoted_choices(styles))
+    try:  # imported lazily: the registry lives in the core, which may import this package
+        from negosim.core.china import CHINA_RULES
+    except ImportError:
+        return
+    rules = list(CHINA_RULES)
+    rule = spec.china.rule
+    if rule not in CHINA_RULES:
+        r.add("china.rule", "unknown China rule" + did_you_mean(rule, rules), repr(rule),
+              quoted_choices(rules))
+
+
+def _check_china(spec: ScenarioSpec, r: Reporter) -> None:
+    """Ordered-logit thresholds and per-level observables have one entry per level."""
+    china = spec.china
+    thresholds = china.thresholds
+    if len(thresholds) != THRESHOLD_COUNT:
+        r.add("china.thresholds", f"expected exactly {THRESHOLD_COUNT} thresholds "
+              f"(one per step between the {COERCION_LEVELS} coercion levels), "
+              f"got {len(thresholds)}", short_repr(thresholds),
+              f"a list of {THRESHOLD_COUNT} strictly increasing numbers")
+    for index in range(1, len(thresholds)):
+        if thresholds[index] <= thresholds[index - 1]:
+            r.add(f"china.thresholds.{index}", "thresholds must be strictly increasing",
+                  num(thresholds[index]), f"a number > {num(thresholds[index - 1])}")
+    for level in china.levels:
+        if not 0 <= level < COERCION_LEVELS:
+            r.add(f"china.levels.{level}", "no such coercion level", str(level),
+                  f"an integer in [0, {COERCION_LEVELS - 1}]")
+    observables = china.observables
+    for name in ("presence_probability", "sea_entry_rate", "airspace_rate"):
+        values: list[float] = getattr(observables, name)
+        path = f"china.observables.{name}"
+        if len(values) != COERCION_LEVELS:
+            r.add(path, f"expected one value per coercion level 0-{COERCION_LEVELS - 1}, "
+                  f"got {len(values)}", short_repr(values),
+                  f"a list of exactly {COERCION_LEVELS} numbers")
+        is_probability = name == "presence_probability"
+        for index, value in enumerate(values):
+            if value < 0 or (is_probability and value > 1):
+                r.add(f"{path}.{index}", "out of range", num(value),
+                      "a number in [0, 1]" if is_probability else "a number ≥ 0")
+
+
+def _check_protocol(spec: ScenarioSpec, r: Reporter) -> None:
+    """Deadline and scheduled events must fall inside the simulated rounds."""
+    rounds = spec.protocol.rounds
+    deadline = spec.protocol.deadline
+    if deadline is not None and deadline < 1:
+        r.add("protocol.deadline", "out of range", str(deadline), "an integer ≥ 1")
+    for index, event in enumerate(spec.events):
+        if event.round > rounds:
+            r.add(f"events.{index}.round", "after the last round", str(event.round),
+                  f"an integer in [1, {rounds}] (protocol.rounds)")
+
+
+# --- resolution -----------------------------------------------------------------------------
+
+
+def resolve(spec: ScenarioSpec) -> ScenarioSpec:
+    """Build the spec the core sees: disabled issues gone, weights normalised, deadline set.
+
+    Must only be called on a spec that passed :func:`check_semantics`. Priority and ideal
+    mappings are re-ordered to the issues' file order so vectors line up with issue names.
+    """
+    order = list(enabled_issues(spec))
+    data = spec.model_dump()
+    data["issues"] = {name: data["issues"][name] for name in order}
+    blocks = [data["agents"]["japan"], data["agents"]["us"]]
+    blocks += list(data["politics"]["leader_types"].values())
+    for block in blocks:
+        priorities = {name: block["priorities"][name] for name in order}
+        if block["normalize"]:
+            total = sum(priorities.values())
+            priorities = {name: weight / total for name, weight in priorities.items()}
+        block["priorities"] = priorities
+        block["ideal"] = {name: block["ideal"][name] for name in order}
+    politics = data["politics"]
+    politics["political_cost"] = {
+        k: v for k, v in politics["political_cost"].items() if k in data["issues"]
+    }
+    politics["red_lines"] = [x for x in politics["red_lines"] if x["issue"] in data["issues"]]
+    if data["protocol"]["deadline"] is None:
+        data["protocol"]["deadline"] = data["protocol"]["rounds"]
+    return ScenarioSpec.model_validate(data)
