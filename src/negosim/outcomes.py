@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from negosim.core.bargaining import kalai_smorodinsky, nash_solution, utility_distance
-from negosim.core.offers import group_keys
+from negosim.core.offers import group_keys, split_groups
 
 if TYPE_CHECKING:
     from negosim.model import NegotiationModel
@@ -57,8 +57,7 @@ def _benchmarks(model: NegotiationModel, b: NDArray, g: NDArray) -> Columns:
     )}
     weight = model.spec.benchmarks.nash_weight_japan
     unique, inverse = group_keys(state.leader, threat, belief)
-    for group, row in enumerate(unique):
-        members = np.flatnonzero(inverse == group)
+    for row, members in zip(unique, split_groups(inverse, len(unique)), strict=True):
         front = search.candidates("benchmark", int(row[0]), float(row[1]), float(row[2]))
         nash = np.atleast_1d(nash_solution(
             front.own, front.other, d_japan[members], d_us[members], weight1=weight

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from negosim.core.bargaining import best_for_other, pareto_mask
+from negosim.core.bargaining import pareto_mask
 from negosim.core.utility import UtilityTables
 
 F64 = NDArray[np.float64]
@@ -28,7 +28,13 @@ I64 = NDArray[np.int64]
 
 @dataclass(frozen=True)
 class Candidates:
-    """Packages that can be optimal for one group, with each side's view of them."""
+    """Packages that can be optimal for one group, ordered for fast queries.
+
+    Without a cost (2 objectives) the entries are the Pareto staircase sorted by ``own``
+    ascending, so ``other`` falls along it and a query is one binary search. With a cost
+    (Japan's win-set) they are sorted by ``other`` descending, then ``own`` descending, then
+    ``cost`` ascending, so a query's answer is its first feasible entry.
+    """
 
     state: I64
     static: I64
@@ -36,26 +42,56 @@ class Candidates:
     other: F64
     cost: F64
     own_best: float
+    with_cost: bool
+
+    def query(self, target: F64, budget: F64 | None = None) -> I64:
+        """Entry maximising ``other`` subject to own ≥ target (and cost ≤ budget), or -1.
+
+        Ties go to the higher ``own``, then the lower cost, as in
+        :func:`negosim.core.bargaining.best_for_other`.
+        """
+        if not self.with_cost or budget is None:
+            pos = np.searchsorted(self.own, target, side="left")
+            return np.where(pos < len(self.own), pos, -1)
+        out = np.full(len(target), -1, dtype=np.int64)
+        rows = max(1, _CHUNK_CELLS // max(1, len(self.own)))
+        for lo in range(0, len(target) if len(self.own) else 0, rows):
+            hi = min(len(target), lo + rows)
+            feasible = self.own[None, :] >= target[lo:hi, None]
+            feasible &= self.cost[None, :] <= budget[lo:hi, None]
+            first = feasible.argmax(axis=1)
+            out[lo:hi] = np.where(feasible[np.arange(hi - lo), first], first, -1)
+        return out
 
 
-def _sum_candidates(
-    state_parts: tuple[F64, ...], static_parts: tuple[F64, ...]
-) -> tuple[I64, I64, tuple[F64, ...]]:
-    """Minkowski sum of the two blocks' Pareto sets, objectives to maximise in columns."""
-    state_idx = np.flatnonzero(pareto_mask(np.stack(state_parts, axis=1)))
-    static_idx = np.flatnonzero(pareto_mask(np.stack(static_parts, axis=1)))
-    bb = np.repeat(state_idx, len(static_idx))
-    gg = np.tile(static_idx, len(state_idx))
-    sums = tuple(a[bb] + z[gg] for a, z in zip(state_parts, static_parts, strict=True))
-    keep = np.flatnonzero(pareto_mask(np.stack(sums, axis=1)))
-    return bb[keep], gg[keep], tuple(column[keep] for column in sums)
+_CHUNK_CELLS = 2**22  # (queries × candidates) booleans per chunk: 4 MB
+
+
+def _front(parts: tuple[F64, ...]) -> I64:
+    """Indices of the Pareto set of columns ``parts`` (all maximised)."""
+    return np.flatnonzero(pareto_mask(np.stack(parts, axis=1)))
 
 
 def group_keys(*columns: F64 | I64) -> tuple[F64, I64]:
-    """Distinct rows of the grouping columns and each replicate's row number."""
-    stacked = np.stack([np.asarray(c, dtype=np.float64) for c in columns], axis=1)
-    unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    return unique, inverse.reshape(-1)
+    """Distinct rows of the grouping columns and each replicate's row number.
+
+    Each column is coded by a 1-D ``np.unique`` and the codes are combined into one integer
+    key, which is much faster than ``np.unique(axis=0)`` on float rows.
+    """
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        values, codes = np.unique(np.asarray(column, dtype=np.float64), return_inverse=True)
+        key = key * len(values) + codes.reshape(-1)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    stacked = np.stack([np.asarray(c, dtype=np.float64)[first] for c in columns], axis=1)
+    return stacked, inverse.reshape(-1)
+
+
+def split_groups(inverse: I64, count: int) -> list[I64]:
+    """Member indices of each group, in one stable sort rather than a scan per group."""
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(1, count))
+    return np.split(order, bounds)
 
 
 class OfferSearch:
@@ -65,6 +101,7 @@ class OfferSearch:
         self.tables = tables
         self._cache: dict[tuple[str, int, float, float], Candidates] = {}
         self._best: dict[tuple[str, int, float, float], float] = {}
+        self._static_front: dict[tuple[str, int], I64] = {}
 
     def _japan_security(self, threat: float, belief: float) -> F64:
         t = self.tables
@@ -93,19 +130,31 @@ class OfferSearch:
         """Candidate packages of ``proposer`` ('us', 'japan' or 'benchmark') for one group.
 
         For 'benchmark' the own column is Japan's true utility and the other the US's.
+        The static block's frontier does not depend on the beliefs and is cached per leader.
         """
         key = (proposer, leader, threat, belief)
         if key in self._cache:
             return self._cache[key]
         own, other, cost = self._parts(proposer, leader, threat, belief)
         with_cost = proposer == "japan"
-        state_parts = (own[0], other[0]) + ((-cost[0],) if with_cost else ())
-        static_parts = (own[1], other[1]) + ((-cost[1],) if with_cost else ())
-        bb, gg, sums = _sum_candidates(state_parts, static_parts)
+        columns = [(own[i], other[i]) + ((-cost[i],) if with_cost else ()) for i in (0, 1)]
+        static_key = (proposer, leader)
+        if static_key not in self._static_front:
+            self._static_front[static_key] = _front(columns[1])
+        state_idx, static_idx = _front(columns[0]), self._static_front[static_key]
+        bb = np.repeat(state_idx, len(static_idx))
+        gg = np.tile(static_idx, len(state_idx))
+        u_own, u_other = own[0][bb] + own[1][gg], other[0][bb] + other[1][gg]
+        u_cost = cost[0][bb] + cost[1][gg]
+        if with_cost:
+            order = np.lexsort((u_cost, -u_own, -u_other))
+        else:
+            stairs = np.flatnonzero(pareto_mask(np.stack([u_own, u_other], axis=1)))
+            order = stairs[np.lexsort((-u_other[stairs], u_own[stairs]))]
         found = Candidates(
-            state=bb, static=gg, own=sums[0], other=sums[1],
-            cost=cost[0][bb] + cost[1][gg],
-            own_best=float(own[0].max() + own[1].max()),
+            state=bb[order], static=gg[order], own=u_own[order], other=u_other[order],
+            cost=u_cost[order], own_best=float(own[0].max() + own[1].max()),
+            with_cost=with_cost,
         )
         self._cache[key] = found
         return found
@@ -135,14 +184,9 @@ class OfferSearch:
         state = np.full(len(target), -1, dtype=np.int64)
         static = np.full(len(target), -1, dtype=np.int64)
         unique, inverse = group_keys(leader, threat, belief)
-        for group, row in enumerate(unique):
-            members = np.flatnonzero(inverse == group)
+        for row, members in zip(unique, split_groups(inverse, len(unique)), strict=True):
             found = self.candidates(proposer, int(row[0]), float(row[1]), float(row[2]))
-            pick = best_for_other(
-                found.own, found.other, target[members],
-                extra_cost=found.cost if budget is not None else None,
-                budget=budget[members] if budget is not None else None,
-            )
+            pick = found.query(target[members], None if budget is None else budget[members])
             ok = pick >= 0
             state[members[ok]] = found.state[pick[ok]]
             static[members[ok]] = found.static[pick[ok]]

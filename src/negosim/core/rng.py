@@ -87,6 +87,11 @@ def inverse_cdf(u: F64, cdf_rows: F64, row: NDArray[np.integer]) -> NDArray[np.i
     """Discrete draws by inversion: the count k with cdf[k-1] <= u < cdf[k], per replicate.
 
     ``cdf_rows`` holds one cumulative distribution per row (e.g. per coercion level) and
-    ``row`` picks each replicate's row, so mixtures over levels need no Python loop.
+    ``row`` picks each replicate's row; one binary search per row, so mixtures over a few
+    levels need no loop over replicates.
     """
-    return (u[:, None] >= cdf_rows[row]).sum(axis=1).astype(np.int64)
+    out = np.empty(len(u), dtype=np.int64)
+    for r in np.unique(row):
+        members = row == r
+        out[members] = np.searchsorted(cdf_rows[r], u[members], side="right")
+    return out
