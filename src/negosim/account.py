@@ -47,9 +47,11 @@ def _package(model: NegotiationModel, values: dict[str, float]) -> str:
 def _response(row: dict[str, float], responder: str) -> str:
     """The response and the numbers that bound it."""
     reason = Reason(int(row["reason"]))
-    u, target, reserve = row["responder_utility"], row["responder_target"], row[
-        "responder_reservation"
-    ]
+    u, target, reserve = (
+        row["responder_utility"],
+        row["responder_target"],
+        row["responder_reservation"],
+    )
     numbers = f"U {u:.3f}, target {target:.3f}, reservation {reserve:.3f}"
     if reason in (Reason.BELOW_TARGET, Reason.BELOW_RESERVATION, Reason.ACCEPTED):
         return f"{SIDE_NAMES[responder]}: {reason.label} ({numbers})"

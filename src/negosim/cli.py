@@ -60,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=_seed, help="replicate seed (default: the file's seed)")
     run.add_argument("--rounds", type=_positive, help="months to simulate (default: the file's)")
     run.add_argument(
-        "--out", type=Path, metavar="DIR",
+        "--out",
+        type=Path,
+        metavar="DIR",
         help="also write DIR/rounds.parquet (or .csv) and DIR/summary.json",
     )
     run.add_argument("--quiet", action="store_true", help="print only the summary")

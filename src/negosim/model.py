@@ -159,7 +159,9 @@ class NegotiationModel(mesa.Model):
         state, grid = self.state, self.tables.grid
         state.taiwan = state.taiwan * self.spec.china.taiwan_decay
         for event in (e for e in self.events if e.round == rec.round_index):
-            rec.events.append(f"{event.kind}={event.value:g}" + (f" ({event.note})" if event.note else ""))
+            rec.events.append(
+                f"{event.kind}={event.value:g}" + (f" ({event.note})" if event.note else "")
+            )
             if event.kind == "taiwan_statement":
                 state.taiwan = np.maximum(state.taiwan, event.value)
             elif event.kind == "detente":
@@ -175,8 +177,9 @@ class NegotiationModel(mesa.Model):
                 state.levels[raise_it, grid.tariff] = level
 
     def _reopen(self, rec: RoundRecord, reversed_items: B) -> None:
-        """A deal in force is reopened after a reversal or when it falls below a party's
-        reservation, which moves with coercion and approval (MODEL §4.5).
+        """Reopen deals after a reversal or when they fall below a party's reservation.
+
+        Reservations move with coercion and approval (MODEL §4.5).
         """
         state, grid = self.state, self.tables.grid
         live = state.deal_in_force
@@ -229,8 +232,9 @@ class NegotiationModel(mesa.Model):
         """Announcement-scale market moves from this month's shocks (MODEL §7)."""
         state = self.state
         moves = market_returns(
-            MarketShocks(rec.tariff_change, rec.deal_announced, rec.coercion_shock,
-                         rec.defense_change),
+            MarketShocks(
+                rec.tariff_change, rec.deal_announced, rec.coercion_shock, rec.defense_change
+            ),
             self.spec.markets,
         )
         state.nikkei = compound(state.nikkei, moves.nikkei)
@@ -255,7 +259,9 @@ class NegotiationModel(mesa.Model):
         rec.columns.update(
             deal_in_force=state.deal_in_force.copy(),
             approval=state.approval.copy(),
-            win_set=win_set_radius(state.approval, state.majority_margin, self.spec.politics.win_set),
+            win_set=win_set_radius(
+                state.approval, state.majority_margin, self.spec.politics.win_set
+            ),
             majority_lost=state.majority_lost.copy(),
             leader=state.leader.copy(),
             reversal_belief=belief,

@@ -42,8 +42,10 @@ def round_table(model: NegotiationModel) -> Columns:
 
 
 def _benchmarks(model: NegotiationModel, b: NDArray, g: NDArray) -> Columns:
-    """Nash (asymmetric) and Kalai–Smorodinsky points, and the run's distance to each and to
-    the Pareto frontier, within both sides' acceptable sets at the end of the run.
+    """Score each run against the bargaining benchmarks at the end of the run.
+
+    Nash (asymmetric) and Kalai–Smorodinsky points within both sides' acceptable sets, and
+    the run's distance to each and to the Pareto frontier.
     """
     state, tables, search = model.state, model.tables, model.search
     n = state.size
@@ -51,18 +53,28 @@ def _benchmarks(model: NegotiationModel, b: NDArray, g: NDArray) -> Columns:
     u_japan = tables.japan(state.leader, b, g, threat, belief)
     u_us = tables.us(b, g)
     d_japan, d_us = model.japan.reservation(), model.us.reservation()
-    out = {key: np.full(n, np.nan) for key in (
-        "nash_japan_utility", "nash_us_utility", "ks_japan_utility", "ks_us_utility",
-        "distance_nash", "distance_ks", "distance_pareto",
-    )}
+    out = {
+        key: np.full(n, np.nan)
+        for key in (
+            "nash_japan_utility",
+            "nash_us_utility",
+            "ks_japan_utility",
+            "ks_us_utility",
+            "distance_nash",
+            "distance_ks",
+            "distance_pareto",
+        )
+    }
     weight = model.spec.benchmarks.nash_weight_japan
     unique, inverse = group_keys(state.leader, threat, belief)
     for row, members in zip(unique, split_groups(inverse, len(unique)), strict=True):
         front = search.candidates("benchmark", int(row[0]), float(row[1]), float(row[2]))
-        nash = np.atleast_1d(nash_solution(
-            front.own, front.other, d_japan[members], d_us[members], weight1=weight
-        ))
-        ks = np.atleast_1d(kalai_smorodinsky(front.own, front.other, d_japan[members], d_us[members]))
+        nash = np.atleast_1d(
+            nash_solution(front.own, front.other, d_japan[members], d_us[members], weight1=weight)
+        )
+        ks = np.atleast_1d(
+            kalai_smorodinsky(front.own, front.other, d_japan[members], d_us[members])
+        )
         for name, pick in (("nash", nash), ("ks", ks)):
             ok = pick >= 0
             out[f"{name}_japan_utility"][members[ok]] = front.own[pick[ok]]
@@ -110,7 +122,8 @@ def summarize(model: NegotiationModel) -> Columns:
         final_leader=leader_names[state.leader],
         final_approval=state.approval.copy(),
         china_max_level=np.max([rec.columns["coercion_level"] for rec in history], axis=0)
-        if history else state.coercion.copy(),
+        if history
+        else state.coercion.copy(),
         nikkei_max_drawdown=state.nikkei_max_drawdown.copy(),
         final_nikkei=state.nikkei.copy(),
         final_usdjpy=state.usdjpy.copy(),

@@ -93,14 +93,15 @@ def _plain(value: Any) -> Any:
 
 
 def write_summary_json(
-    path: Path, scenario: Scenario, seeds: list[int], rounds: int, summary: Columns,
+    path: Path,
+    scenario: Scenario,
+    seeds: list[int],
+    rounds: int,
+    summary: Columns,
     table_file: Path,
 ) -> Path:
     """summary.json: the scenario, its hash, the seeds, versions, and each run's outcomes."""
-    runs = [
-        {name: _plain(col[i]) for name, col in summary.items()}
-        for i in range(len(seeds))
-    ]
+    runs = [{name: _plain(col[i]) for name, col in summary.items()} for i in range(len(seeds))]
     document = {
         "scenario": {
             "name": scenario.spec.name,

@@ -45,9 +45,15 @@ class ChinaAgent(mesa.Agent):
             1.0, spec.us_indifference + spec.indifference_per_reversal * state.reversals.sum(1)
         )
         spiral, deterrence, opportunity = perceived_terms(
-            s_value, d_value, credibility, indifference,
-            s0=self._s_axis.spec.status_quo, d0=self._d_axis.spec.status_quo,
-            s_span=self._s_axis.span, d_min=self._d_axis.spec.min, d_max=self._d_axis.spec.max,
+            s_value,
+            d_value,
+            credibility,
+            indifference,
+            s0=self._s_axis.spec.status_quo,
+            d0=self._d_axis.spec.status_quo,
+            s_span=self._s_axis.span,
+            d_min=self._d_axis.spec.min,
+            d_max=self._d_axis.spec.max,
         )
         inputs = ChinaInputs(
             spiral, deterrence, opportunity, state.taiwan, state.coercion, state.detente

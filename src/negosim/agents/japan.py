@@ -33,8 +33,10 @@ class JapanAgent(Negotiator):
         super().__init__(model, model.spec.agents.japan)
         self.politics = model.spec.politics
         self.successors = np.array(
-            [1 + list(self.politics.leader_types).index(name)
-             for name in self.politics.election.successor_shares],
+            [
+                1 + list(self.politics.leader_types).index(name)
+                for name in self.politics.election.successor_shares
+            ],
             dtype=np.int64,
         )
         self.successor_cdf = np.cumsum(list(self.politics.election.successor_shares.values()))
@@ -74,7 +76,11 @@ class JapanAgent(Negotiator):
         if len(idx):
             leader, threat, belief = self._beliefs()
             b[idx], g[idx] = self.model.search.offers(
-                "japan", leader[idx], threat[idx], belief[idx], target[idx],
+                "japan",
+                leader[idx],
+                threat[idx],
+                belief[idx],
+                target[idx],
                 budget=self.win_set()[idx],
             )
         return b, g

@@ -59,13 +59,17 @@ class Negotiator(mesa.Agent):
         """p(t) = r + (U_max - r)(1 - f(t)) (Faratin, Sierra & Jennings 1998)."""
         frac = time_fraction(round_index, self.model.deadline)
         return self.style.target(
-            frac, self.reservation(), self.best_utility(), self.concession_exponent(),
+            frac,
+            self.reservation(),
+            self.best_utility(),
+            self.concession_exponent(),
             self.spec.concession.k,
         )
 
     def propose(self, rec: RoundRecord, active: B) -> tuple[I64, I64]:
-        """Offer, for each active replicate, the package the other side likes best among
-        those at or above this side's target.
+        """Offer each active replicate's best package for the other side.
+
+        Among packages at or above this side's target (the trade-off tactic).
         """
         target = self.target(rec.round_index)
         b, g = self.offers(target, active)

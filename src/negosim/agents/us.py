@@ -29,7 +29,11 @@ class USAgent(Negotiator):
         super().__init__(model, model.spec.agents.us)
         grid = model.tables.grid
         self.reversible = [
-            (i, REVERSAL_CLASSES.index(axis.spec.reversal_class), axis.snap(axis.spec.us_threat_point))
+            (
+                i,
+                REVERSAL_CLASSES.index(axis.spec.reversal_class),
+                axis.snap(axis.spec.us_threat_point),
+            )
             for i, axis in enumerate(grid.axes)
             if axis.spec.reversal_class is not None and axis.spec.us_threat_point is not None
         ]
@@ -53,8 +57,11 @@ class USAgent(Negotiator):
         g = b.copy()
         if len(idx):
             b[idx], g[idx] = self.model.search.offers(
-                "us", state.leader[idx], state.threat(tables)[idx],
-                state.reversal_belief()[idx], target[idx],
+                "us",
+                state.leader[idx],
+                state.threat(tables)[idx],
+                state.reversal_belief()[idx],
+                target[idx],
             )
         return b, g
 

@@ -36,8 +36,15 @@ class ChinaInputs:
 
 
 def perceived_terms(
-    s_value: F64, d_value: F64, credibility: F64, indifference: F64,
-    s0: float, d0: float, s_span: float, d_min: float, d_max: float,
+    s_value: F64,
+    d_value: F64,
+    credibility: F64,
+    indifference: F64,
+    s0: float,
+    d0: float,
+    s_span: float,
+    d_min: float,
+    d_max: float,
 ) -> tuple[F64, F64, F64]:
     """Spiral, deterrence and opportunity terms (MODEL §5).
 
@@ -107,19 +114,22 @@ CHINA_RULES: dict[str, ChinaRule] = {
     rule.name: rule
     for rule in (
         ChinaRule(
-            "ordered_logit", _ordered_logit,
+            "ordered_logit",
+            _ordered_logit,
             "Ordered logit over levels 0-5 with the deterrence-spiral slider ω (MODEL §5).",
             "Jervis 1976, Perception and Misperception, ch. 3; McCullagh 1980",
             {"stochastic": True, "uses_omega": True},
         ),
         ChinaRule(
-            "passive", _passive,
+            "passive",
+            _passive,
             "Routine presence every month: a control that switches China off.",
             "negosim (control condition)",
             {"stochastic": False, "uses_omega": False},
         ),
         ChinaRule(
-            "tit_for_tat", _tit_for_tat,
+            "tit_for_tat",
+            _tit_for_tat,
             "Mirrors the alliance: one level up against firmer commitments, one down otherwise.",
             "Axelrod 1984, The Evolution of Cooperation (reciprocity)",
             {"stochastic": False, "uses_omega": False},

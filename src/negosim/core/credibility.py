@@ -11,9 +11,7 @@ F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 
 
-def reversal_hazard(
-    base: float, shortfall: F64, legal_shock: F64, spec: ReversalSpec
-) -> F64:
+def reversal_hazard(base: float, shortfall: F64, legal_shock: F64, spec: ReversalSpec) -> F64:
     """Monthly hazard h = h0 + 0.5 max(0, shortfall) + 0.3 LegalShock, clipped to [0, 1].
 
     A transactional leader reverses more when the deal falls short of what he now wants, and
@@ -24,7 +22,9 @@ def reversal_hazard(
 
 
 def reversal_belief(reversals: I64, rounds_observed: I64) -> F64:
-    """ρ̂ = (1 + reversals)/(10 + rounds observed): the mean of a Beta(1, 9) prior updated
-    by each month of observed US behaviour under a deal (a Beta–Bernoulli posterior).
+    """ρ̂ = (1 + reversals)/(10 + rounds observed), Japan's belief that the US reverses.
+
+    The mean of a Beta(1, 9) prior updated by each month of observed US behaviour under a
+    deal (a Beta–Bernoulli posterior).
     """
     return (1.0 + reversals) / (10.0 + rounds_observed)

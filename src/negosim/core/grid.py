@@ -116,9 +116,7 @@ class OutcomeGrid:
         )
         if not self.static_shape:
             return b.astype(np.int64), np.zeros(len(levels), dtype=np.int64)
-        g = np.ravel_multi_index(
-            tuple(levels[:, i] for i in self.static_issues), self.static_shape
-        )
+        g = np.ravel_multi_index(tuple(levels[:, i] for i in self.static_issues), self.static_shape)
         return b.astype(np.int64), g.astype(np.int64)
 
     def join(self, b: I64, g: I64) -> I64:
@@ -134,9 +132,7 @@ class OutcomeGrid:
 
     def values(self, levels: I64) -> F64:
         """Level indices (n, issues) → values in each issue's unit."""
-        return np.stack(
-            [axis.values[levels[:, i]] for i, axis in enumerate(self.axes)], axis=1
-        )
+        return np.stack([axis.values[levels[:, i]] for i, axis in enumerate(self.axes)], axis=1)
 
     def status_quo(self) -> I64:
         """Level indices of the status quo package, shape (issues,)."""

@@ -38,9 +38,11 @@ class MarketReturns:
 
 
 def market_returns(shocks: MarketShocks, spec: MarketsSpec) -> MarketReturns:
-    """Nikkei -0.3 %/tariff point, +3.5 % on a deal, -0.7 % at coercion level 4; defense
+    """Percent moves of each indicator from this round's shocks (MODEL §7).
+
+    Nikkei -0.3 %/tariff point, +3.5 % on a deal, -0.7 % at coercion level 4; defense
     +10 % per 0.5-point budget step; the yen strengthens 1.6 % per tariff or coercion shock
-    and weakens 1.75 % per fiscal step; Asian equities move 0.6 × Nikkei (MODEL §7).
+    and weakens 1.75 % per fiscal step; Asian equities move 0.6 × Nikkei.
     """
     steps = shocks.defense_change / spec.defense_step
     tariff_shock = (shocks.tariff_change > 0).astype(np.float64)

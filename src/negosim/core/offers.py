@@ -106,9 +106,7 @@ class OfferSearch:
     def _japan_security(self, threat: float, belief: float) -> F64:
         t = self.tables
         b = np.arange(t.grid.n_state)
-        return t.security_weight * t.security_at(
-            b, np.float64(threat), np.float64(belief)
-        ).security
+        return t.security_weight * t.security_at(b, np.float64(threat), np.float64(belief)).security
 
     def _parts(
         self, proposer: str, leader: int, threat: float, belief: float
@@ -152,8 +150,12 @@ class OfferSearch:
             stairs = np.flatnonzero(pareto_mask(np.stack([u_own, u_other], axis=1)))
             order = stairs[np.lexsort((-u_other[stairs], u_own[stairs]))]
         found = Candidates(
-            state=bb[order], static=gg[order], own=u_own[order], other=u_other[order],
-            cost=u_cost[order], own_best=float(own[0].max() + own[1].max()),
+            state=bb[order],
+            static=gg[order],
+            own=u_own[order],
+            other=u_other[order],
+            cost=u_cost[order],
+            own_best=float(own[0].max() + own[1].max()),
             with_cost=with_cost,
         )
         self._cache[key] = found

@@ -36,7 +36,9 @@ def political_cost_tables(
 ) -> tuple[F64, F64]:
     """L_J = Σ_k λ_k max(0, dir_k (x_k - r_k)) (MODEL §3), split into the grid's two blocks."""
     per_issue = [
-        issue_political_cost(a.values, costs[a.name]) if a.name in costs else np.zeros(len(a.values))
+        issue_political_cost(a.values, costs[a.name])
+        if a.name in costs
+        else np.zeros(len(a.values))
         for a in grid.axes
     ]
     s, d = grid.state_levels()

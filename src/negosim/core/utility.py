@@ -47,8 +47,13 @@ class SecurityTerms:
 
 
 def security_terms(
-    s_fraction: F64, d_fraction: F64, s_value: F64, threat: F64, reversal_belief: F64,
-    spec: SecuritySpec, entrapment_from: float,
+    s_fraction: F64,
+    d_fraction: F64,
+    s_value: F64,
+    threat: F64,
+    reversal_belief: F64,
+    spec: SecuritySpec,
+    entrapment_from: float,
 ) -> SecurityTerms:
     """Snyder's (1984) abandonment/entrapment trade-off, as specified in MODEL.md §2.
 
@@ -61,8 +66,7 @@ def security_terms(
     self_reliance = spec.self_reliance * d_fraction
     abandonment = threat * (1.0 - credibility) * (1.0 - self_reliance)
     entrapment = (
-        spec.entrapment_scale * np.maximum(0.0, s_value - entrapment_from)
-        * spec.taiwan_contingency
+        spec.entrapment_scale * np.maximum(0.0, s_value - entrapment_from) * spec.taiwan_contingency
     )
     security = 1.0 - spec.gamma_abandonment * abandonment - spec.gamma_entrapment * entrapment
     return SecurityTerms(credibility, abandonment, entrapment, security)
@@ -94,7 +98,10 @@ class Preference:
 
 
 def preference(
-    grid: OutcomeGrid, priorities: dict[str, float], ideal: dict[str, float], shape: ValueShape,
+    grid: OutcomeGrid,
+    priorities: dict[str, float],
+    ideal: dict[str, float],
+    shape: ValueShape,
     concession_e: float | None = None,
 ) -> Preference:
     """Tabulate v_k over each issue's levels for one set of priorities and ideal points."""
@@ -143,15 +150,22 @@ class UtilityTables:
     def security_at(self, b: I64, threat: F64, reversal_belief: F64) -> SecurityTerms:
         """Security terms of state-block packages ``b`` (broadcast with the beliefs)."""
         return security_terms(
-            self.s_fraction[b], self.d_fraction[b], self.s_value[b], threat, reversal_belief,
-            self.security, self.entrapment_from,
+            self.s_fraction[b],
+            self.d_fraction[b],
+            self.s_value[b],
+            threat,
+            reversal_belief,
+            self.security,
+            self.entrapment_from,
         )
 
     def japan(self, leader: I64, b: I64, g: I64, threat: F64, reversal_belief: F64) -> F64:
         """U_J = Σ w v + w_sec Sec_J for given packages, leaders and beliefs (MODEL §2)."""
         sec = self.security_at(b, threat, reversal_belief).security
-        return self.japan_state[leader, b] + self.japan_static[leader, g] + (
-            self.security_weight * sec
+        return (
+            self.japan_state[leader, b]
+            + self.japan_static[leader, g]
+            + (self.security_weight * sec)
         )
 
     def us(self, b: I64, g: I64) -> F64:
@@ -186,7 +200,9 @@ def build_tables(spec: ScenarioSpec) -> UtilityTables:
         preference(grid, t.priorities, t.ideal, japan.value, t.concession_e)
         for t in spec.politics.leader_types.values()
     ]
-    us_pref = preference(grid, spec.agents.us.priorities, spec.agents.us.ideal, spec.agents.us.value)
+    us_pref = preference(
+        grid, spec.agents.us.priorities, spec.agents.us.ideal, spec.agents.us.value
+    )
     j_state, j_static = zip(*(block_sums(grid, p.weights, p.values) for p in types), strict=True)
     ell_us, ell_japan = spec.agents.us.linkage, japan.linkage
     jh_state, jh_static = zip(
@@ -194,7 +210,9 @@ def build_tables(spec: ScenarioSpec) -> UtilityTables:
         strict=True,
     )
     u_state, u_static = _us_parts(grid, spec, us_pref, us_pref.weights)
-    uh_state, uh_static = _us_parts(grid, spec, us_pref, blended_weights(us_pref.weights, ell_japan))
+    uh_state, uh_static = _us_parts(
+        grid, spec, us_pref, blended_weights(us_pref.weights, ell_japan)
+    )
     cost_state, cost_static = political_cost_tables(grid, spec.politics.political_cost)
     s_idx, d_idx = grid.state_levels()
     s_axis, d_axis = grid.axes[grid.commitment], grid.axes[grid.defense]
@@ -202,10 +220,16 @@ def build_tables(spec: ScenarioSpec) -> UtilityTables:
         grid=grid,
         type_names=(japan.leader, *spec.politics.leader_types.keys()),
         type_e=np.array([p.concession_e or np.nan for p in types]),
-        japan_state=np.stack(j_state), japan_static=np.stack(j_static),
-        japan_hat_state=np.stack(jh_state), japan_hat_static=np.stack(jh_static),
-        us_state=u_state, us_static=u_static, us_hat_state=uh_state, us_hat_static=uh_static,
-        cost_state=cost_state, cost_static=cost_static,
+        japan_state=np.stack(j_state),
+        japan_static=np.stack(j_static),
+        japan_hat_state=np.stack(jh_state),
+        japan_hat_static=np.stack(jh_static),
+        us_state=u_state,
+        us_static=u_static,
+        us_hat_state=uh_state,
+        us_hat_static=uh_static,
+        cost_state=cost_state,
+        cost_static=cost_static,
         s_fraction=(s_axis.values[s_idx] - s_axis.spec.min) / s_axis.span,
         d_fraction=(d_axis.values[d_idx] - d_axis.spec.min) / d_axis.span,
         s_value=s_axis.values[s_idx],

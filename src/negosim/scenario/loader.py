@@ -123,8 +123,12 @@ def _check(data: object, reporter: Reporter) -> ScenarioSpec | None:
         reporter.add("", "the scenario is empty", None, describe(ScenarioSpec))
         return None
     if not isinstance(data, dict):
-        reporter.add("", f"the top level must be a mapping of fields, not {_kind(data)}",
-                     short_repr(data), describe(ScenarioSpec))
+        reporter.add(
+            "",
+            f"the top level must be a mapping of fields, not {_kind(data)}",
+            short_repr(data),
+            describe(ScenarioSpec),
+        )
         return None
     try:
         spec = ScenarioSpec.model_validate(data)

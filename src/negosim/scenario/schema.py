@@ -18,9 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 Role = Literal["commitment", "tariff", "defense", "investment"]
 ReversalClass = Literal["trade", "security"]
 Direction = Literal["up", "down"]
-EventKind = Literal[
-    "taiwan_statement", "detente", "legal_shock", "tariff_letter", "approval_shock"
-]
+EventKind = Literal["taiwan_statement", "detente", "legal_shock", "tariff_letter", "approval_shock"]
 
 
 class Strict(BaseModel):

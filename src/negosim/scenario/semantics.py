@@ -77,27 +77,37 @@ def _check_issues(spec: ScenarioSpec, r: Reporter) -> None:
     for name, issue in spec.issues.items():
         base = f"issues.{name}"
         if not _has_range(issue):
-            r.add(f"{base}.max", "max must be greater than min",
-                  f"min {num(issue.min)}, max {num(issue.max)}", f"a number > {num(issue.min)}")
+            r.add(
+                f"{base}.max",
+                "max must be greater than min",
+                f"min {num(issue.min)}, max {num(issue.max)}",
+                f"a number > {num(issue.min)}",
+            )
             continue
         span = f"a number in [{num(issue.min)}, {num(issue.max)}]"
         steps = (issue.max - issue.min) / issue.step
         if abs(steps - round(steps)) > STEP_TOLERANCE * max(1.0, abs(steps)):
             width = issue.max - issue.min
             example = width / max(1, round(steps))
-            r.add(f"{base}.step", f"does not divide the range max - min = {num(width)} "
-                  "into whole steps", num(issue.step),
-                  f"a step that divides {num(width)}, e.g. {num(example)}")
+            r.add(
+                f"{base}.step",
+                f"does not divide the range max - min = {num(width)} into whole steps",
+                num(issue.step),
+                f"a step that divides {num(width)}, e.g. {num(example)}",
+            )
         if not issue.min <= issue.status_quo <= issue.max:
-            r.add(f"{base}.status_quo", "outside the issue's range",
-                  num(issue.status_quo), span)
+            r.add(f"{base}.status_quo", "outside the issue's range", num(issue.status_quo), span)
         threat = issue.us_threat_point
         if threat is not None and not issue.min <= threat <= issue.max:
             r.add(f"{base}.us_threat_point", "outside the issue's range", num(threat), span)
         for level in issue.levels or {}:
             if not issue.min <= level <= issue.max:
-                r.add(f"{base}.levels.{level}", "level label outside the issue's range",
-                      str(level), span)
+                r.add(
+                    f"{base}.levels.{level}",
+                    "level label outside the issue's range",
+                    str(level),
+                    span,
+                )
 
 
 def _check_roles(spec: ScenarioSpec, r: Reporter) -> None:
@@ -111,9 +121,12 @@ def _check_roles(spec: ScenarioSpec, r: Reporter) -> None:
         if issue.role is None:
             continue
         if issue.role in holders:
-            r.add(f"issues.{name}.role",
-                  f"role '{issue.role}' is already held by enabled issue '{holders[issue.role]}'",
-                  repr(issue.role), "each role on at most one enabled issue")
+            r.add(
+                f"issues.{name}.role",
+                f"role '{issue.role}' is already held by enabled issue '{holders[issue.role]}'",
+                repr(issue.role),
+                "each role on at most one enabled issue",
+            )
         else:
             holders[issue.role] = name
     roles = {name: i.role for name, i in enabled_issues(spec).items() if i.role}
@@ -123,8 +136,12 @@ def _check_roles(spec: ScenarioSpec, r: Reporter) -> None:
             continue
         disabled = [n for n, i in spec.issues.items() if i.role == role and not i.enabled]
         note = f" (issue '{disabled[0]}' has it but is disabled)" if disabled else ""
-        r.add("issues", f"no enabled issue has role '{role}'{note}",
-              f"roles {given}", f"exactly one enabled issue with role '{role}'")
+        r.add(
+            "issues",
+            f"no enabled issue has role '{role}'{note}",
+            f"roles {given}",
+            f"exactly one enabled issue with role '{role}'",
+        )
 
 
 def _check_grid(spec: ScenarioSpec, r: Reporter) -> None:
@@ -133,10 +150,13 @@ def _check_grid(spec: ScenarioSpec, r: Reporter) -> None:
     total = math.prod(sizes.values())
     if total > GRID_LIMIT:
         largest = max(sizes, key=lambda n: sizes[n])
-        r.add("issues", f"the outcome grid has {total:,} points, more than {GRID_LIMIT:,}; "
-              f"use a coarser step (e.g. issues.{largest}.step)",
-              " x ".join(f"{n}: {k}" for n, k in sizes.items()),
-              f"at most {GRID_LIMIT:,} grid points over enabled issues")
+        r.add(
+            "issues",
+            f"the outcome grid has {total:,} points, more than {GRID_LIMIT:,}; "
+            f"use a coarser step (e.g. issues.{largest}.step)",
+            " x ".join(f"{n}: {k}" for n, k in sizes.items()),
+            f"at most {GRID_LIMIT:,} grid points over enabled issues",
+        )
 
 
 # --- priorities and ideal points ------------------------------------------------------------
@@ -163,32 +183,50 @@ def _check_weights(
             if typo_of:  # one typo, one problem: the misspelt key also explains the gap
                 missing.remove(typo_of[0])
                 hint += f" ('{typo_of[0]}' has no entry)"
-            r.add(f"{base}.{field}.{key}", "not a declared issue" + hint, None,
-                  ", ".join(declared))
+            r.add(f"{base}.{field}.{key}", "not a declared issue" + hint, None, ", ".join(declared))
         for name in missing:
-            r.add(f"{base}.{field}", f"no entry for enabled issue '{name}'",
-                  None, f"one entry for every enabled issue: {names}")
+            r.add(
+                f"{base}.{field}",
+                f"no entry for enabled issue '{name}'",
+                None,
+                f"one entry for every enabled issue: {names}",
+            )
     for key, weight in block.priorities.items():
         if key in enabled and weight < 0:
             clean = False
-            r.add(f"{base}.priorities.{key}", "weight must not be negative", num(weight),
-                  "a number ≥ 0")
+            r.add(
+                f"{base}.priorities.{key}",
+                "weight must not be negative",
+                num(weight),
+                "a number ≥ 0",
+            )
     for key, point in block.ideal.items():
         issue = enabled.get(key)
         if issue is not None and _has_range(issue) and not issue.min <= point <= issue.max:
-            r.add(f"{base}.ideal.{key}", "ideal point outside the issue's range", num(point),
-                  f"a number in [{num(issue.min)}, {num(issue.max)}]")
+            r.add(
+                f"{base}.ideal.{key}",
+                "ideal point outside the issue's range",
+                num(point),
+                f"a number in [{num(issue.min)}, {num(issue.max)}]",
+            )
     if not clean:
         return
     total = sum(w for k, w in block.priorities.items() if k in enabled)
     if block.normalize and total <= 0:
-        r.add(f"{base}.priorities", "cannot normalise weights that sum to 0", num(total),
-              "at least one positive weight")
+        r.add(
+            f"{base}.priorities",
+            "cannot normalise weights that sum to 0",
+            num(total),
+            "at least one positive weight",
+        )
     elif not block.normalize and abs(total - 1.0) > WEIGHT_TOLERANCE:
-        r.add(f"{base}.priorities",
-              f"weights over enabled issues sum to {num(total)}, not 1; fix them or set "
-              f"'normalize: true' in {base} to rescale them", f"sum {num(total)}",
-              "weights summing to 1 (±1e-6), or normalize: true")
+        r.add(
+            f"{base}.priorities",
+            f"weights over enabled issues sum to {num(total)}, not 1; fix them or set "
+            f"'normalize: true' in {base} to rescale them",
+            f"sum {num(total)}",
+            "weights summing to 1 (±1e-6), or normalize: true",
+        )
 
 
 # --- politics -------------------------------------------------------------------------------
@@ -200,22 +238,38 @@ def _check_politics(spec: ScenarioSpec, r: Reporter) -> None:
     politics = spec.politics
     for key in politics.political_cost:
         if key not in spec.issues:
-            r.add(f"politics.political_cost.{key}",
-                  "not a declared issue" + did_you_mean(key, declared), None, ", ".join(declared))
+            r.add(
+                f"politics.political_cost.{key}",
+                "not a declared issue" + did_you_mean(key, declared),
+                None,
+                ", ".join(declared),
+            )
     rounds = spec.protocol.rounds
     for index, line in enumerate(politics.red_lines):
         base = f"politics.red_lines.{index}"
         if line.issue not in spec.issues:
-            r.add(f"{base}.issue", "not a declared issue" + did_you_mean(line.issue, declared),
-                  repr(line.issue), ", ".join(declared))
+            r.add(
+                f"{base}.issue",
+                "not a declared issue" + did_you_mean(line.issue, declared),
+                repr(line.issue),
+                ", ".join(declared),
+            )
         elif spec.issues[line.issue].enabled and line.announced_round > rounds:
-            r.add(f"{base}.announced_round", "announced after the last round",
-                  str(line.announced_round), f"an integer in [0, {rounds}] (protocol.rounds)")
+            r.add(
+                f"{base}.announced_round",
+                "announced after the last round",
+                str(line.announced_round),
+                f"an integer in [0, {rounds}] (protocol.rounds)",
+            )
     leaders = list(politics.leader_types)
     leader = spec.agents.japan.leader
     if leader not in politics.leader_types:
-        r.add("agents.japan.leader", "not a leader type" + did_you_mean(leader, leaders),
-              repr(leader), "a key of politics.leader_types: " + ", ".join(leaders))
+        r.add(
+            "agents.japan.leader",
+            "not a leader type" + did_you_mean(leader, leaders),
+            repr(leader),
+            "a key of politics.leader_types: " + ", ".join(leaders),
+        )
 
 
 def _check_election(spec: ScenarioSpec, r: Reporter) -> None:
@@ -226,21 +280,36 @@ def _check_election(spec: ScenarioSpec, r: Reporter) -> None:
     clean = True
     for key, share in election.successor_shares.items():
         if key not in spec.politics.leader_types:
-            r.add(f"{base}.successor_shares.{key}",
-                  "not a leader type" + did_you_mean(key, leaders), None,
-                  "a key of politics.leader_types: " + ", ".join(leaders))
+            r.add(
+                f"{base}.successor_shares.{key}",
+                "not a leader type" + did_you_mean(key, leaders),
+                None,
+                "a key of politics.leader_types: " + ", ".join(leaders),
+            )
         if share < 0:
             clean = False
-            r.add(f"{base}.successor_shares.{key}", "share must not be negative", num(share),
-                  "a number ≥ 0")
+            r.add(
+                f"{base}.successor_shares.{key}",
+                "share must not be negative",
+                num(share),
+                "a number ≥ 0",
+            )
     total = sum(election.successor_shares.values())
     if clean and abs(total - 1.0) > WEIGHT_TOLERANCE:
-        r.add(f"{base}.successor_shares", f"shares sum to {num(total)}, not 1",
-              f"sum {num(total)}", "shares summing to 1 (±1e-6)")
+        r.add(
+            f"{base}.successor_shares",
+            f"shares sum to {num(total)}, not 1",
+            f"sum {num(total)}",
+            "shares summing to 1 (±1e-6)",
+        )
     low, high = election.replacement_delay
     if low < 1 or low > high:
-        r.add(f"{base}.replacement_delay", "must be [a, b] with 1 ≤ a ≤ b (rounds)",
-              f"[{low}, {high}]", "two integers a ≤ b, a ≥ 1")
+        r.add(
+            f"{base}.replacement_delay",
+            "must be [a, b] with 1 ≤ a ≤ b (rounds)",
+            f"[{low}, {high}]",
+            "two integers a ≤ b, a ≥ 1",
+        )
 
 
 def _check_registries(spec: ScenarioSpec, r: Reporter) -> None:
@@ -251,9 +320,12 @@ def _check_registries(spec: ScenarioSpec, r: Reporter) -> None:
     for side in ("japan", "us"):
         style = getattr(spec.agents, side).concession.style
         if style not in CONCESSION_STYLES:
-            r.add(f"agents.{side}.concession.style",
-                  "unknown concession style" + did_you_mean(style, styles), repr(style),
-                  quoted_choices(styles))
+            r.add(
+                f"agents.{side}.concession.style",
+                "unknown concession style" + did_you_mean(style, styles),
+                repr(style),
+                quoted_choices(styles),
+            )
     try:  # imported lazily: the registry lives in the core, which may import this package
         from negosim.core.china import CHINA_RULES
     except ImportError:
@@ -261,8 +333,12 @@ def _check_registries(spec: ScenarioSpec, r: Reporter) -> None:
     rules = list(CHINA_RULES)
     rule = spec.china.rule
     if rule not in CHINA_RULES:
-        r.add("china.rule", "unknown China rule" + did_you_mean(rule, rules), repr(rule),
-              quoted_choices(rules))
+        r.add(
+            "china.rule",
+            "unknown China rule" + did_you_mean(rule, rules),
+            repr(rule),
+            quoted_choices(rules),
+        )
 
 
 def _check_china(spec: ScenarioSpec, r: Reporter) -> None:
@@ -270,31 +346,50 @@ def _check_china(spec: ScenarioSpec, r: Reporter) -> None:
     china = spec.china
     thresholds = china.thresholds
     if len(thresholds) != THRESHOLD_COUNT:
-        r.add("china.thresholds", f"expected exactly {THRESHOLD_COUNT} thresholds "
-              f"(one per step between the {COERCION_LEVELS} coercion levels), "
-              f"got {len(thresholds)}", short_repr(thresholds),
-              f"a list of {THRESHOLD_COUNT} strictly increasing numbers")
+        r.add(
+            "china.thresholds",
+            f"expected exactly {THRESHOLD_COUNT} thresholds "
+            f"(one per step between the {COERCION_LEVELS} coercion levels), "
+            f"got {len(thresholds)}",
+            short_repr(thresholds),
+            f"a list of {THRESHOLD_COUNT} strictly increasing numbers",
+        )
     for index in range(1, len(thresholds)):
         if thresholds[index] <= thresholds[index - 1]:
-            r.add(f"china.thresholds.{index}", "thresholds must be strictly increasing",
-                  num(thresholds[index]), f"a number > {num(thresholds[index - 1])}")
+            r.add(
+                f"china.thresholds.{index}",
+                "thresholds must be strictly increasing",
+                num(thresholds[index]),
+                f"a number > {num(thresholds[index - 1])}",
+            )
     for level in china.levels:
         if not 0 <= level < COERCION_LEVELS:
-            r.add(f"china.levels.{level}", "no such coercion level", str(level),
-                  f"an integer in [0, {COERCION_LEVELS - 1}]")
+            r.add(
+                f"china.levels.{level}",
+                "no such coercion level",
+                str(level),
+                f"an integer in [0, {COERCION_LEVELS - 1}]",
+            )
     observables = china.observables
     for name in ("presence_probability", "sea_entry_rate", "airspace_rate"):
         values: list[float] = getattr(observables, name)
         path = f"china.observables.{name}"
         if len(values) != COERCION_LEVELS:
-            r.add(path, f"expected one value per coercion level 0-{COERCION_LEVELS - 1}, "
-                  f"got {len(values)}", short_repr(values),
-                  f"a list of exactly {COERCION_LEVELS} numbers")
+            r.add(
+                path,
+                f"expected one value per coercion level 0-{COERCION_LEVELS - 1}, got {len(values)}",
+                short_repr(values),
+                f"a list of exactly {COERCION_LEVELS} numbers",
+            )
         is_probability = name == "presence_probability"
         for index, value in enumerate(values):
             if value < 0 or (is_probability and value > 1):
-                r.add(f"{path}.{index}", "out of range", num(value),
-                      "a number in [0, 1]" if is_probability else "a number ≥ 0")
+                r.add(
+                    f"{path}.{index}",
+                    "out of range",
+                    num(value),
+                    "a number in [0, 1]" if is_probability else "a number ≥ 0",
+                )
 
 
 def _check_protocol(spec: ScenarioSpec, r: Reporter) -> None:
@@ -305,8 +400,12 @@ def _check_protocol(spec: ScenarioSpec, r: Reporter) -> None:
         r.add("protocol.deadline", "out of range", str(deadline), "an integer ≥ 1")
     for index, event in enumerate(spec.events):
         if event.round > rounds:
-            r.add(f"events.{index}.round", "after the last round", str(event.round),
-                  f"an integer in [1, {rounds}] (protocol.rounds)")
+            r.add(
+                f"events.{index}.round",
+                "after the last round",
+                str(event.round),
+                f"an integer in [1, {rounds}] (protocol.rounds)",
+            )
 
 
 # --- resolution -----------------------------------------------------------------------------

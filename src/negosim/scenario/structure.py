@@ -26,9 +26,21 @@ from negosim.scenario.schema import ScenarioSpec
 
 KEY_MARKER = "[key]"
 TYPE_ERRORS = {
-    "float_type", "float_parsing", "int_type", "int_parsing", "int_from_float",
-    "bool_type", "bool_parsing", "string_type", "dict_type", "list_type", "tuple_type",
-    "model_type", "model_attributes_type", "finite_number", "none_required",
+    "float_type",
+    "float_parsing",
+    "int_type",
+    "int_parsing",
+    "int_from_float",
+    "bool_type",
+    "bool_parsing",
+    "string_type",
+    "dict_type",
+    "list_type",
+    "tuple_type",
+    "model_type",
+    "model_attributes_type",
+    "finite_number",
+    "none_required",
 }
 RANGE_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
 LENGTH_ERRORS = {"too_short", "too_long"}
