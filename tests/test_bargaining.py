@@ -440,6 +440,19 @@ def test_ks_symmetric_problem_gives_symmetric_answer(a, b, d) -> None:
     assert u1[i] == u2[i] == c
 
 
+def test_float_ties_never_pick_a_dominated_outcome() -> None:
+    """Outcome 0 is dominated by outcome 1, but their scores round to the same float.
+
+    Nash: 0.5 log(1e16) == 0.5 log(1e16 + 2) in doubles. KS: min gains are both 0.5 and
+    0.5 + 0.56 == 0.5 + nextafter(0.56, 1). Searching only the Pareto set avoids outcome 0.
+    """
+    assert nash_solution([1.0, 1.0], [1e16, 1e16 + 2.0], 0.0, 0.0) == 1
+    up = float(np.nextafter(0.56, 1.0))
+    tied_sum = 0.5 + up
+    assert tied_sum == 0.5 + 0.56  # the premise of the test
+    assert kalai_smorodinsky([0.5, 0.5, 1.0, 0.0], [0.56, up, 0.0, 1.0], 0.0, 0.0) == 1
+
+
 def test_input_validation_and_distance() -> None:
     assert utility_distance(0.0, 0.0, 3.0, 4.0) == 5.0
     np.testing.assert_allclose(utility_distance(np.zeros(2), 0.0, [3.0, 6.0], [4.0, 8.0]), [5, 10])
