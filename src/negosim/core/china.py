@@ -146,12 +146,14 @@ def draw_level(probabilities: F64, u: F64) -> I64:
 
 def _poisson_cdf(rate: float, support: int) -> F64:
     pmf = np.array([exp(-rate) * rate**k / factorial(k) for k in range(support)])
-    return np.cumsum(pmf)
+    cdf = np.cumsum(pmf)
+    return cdf / cdf[-1]  # exactly 1 at the end: no uniform can fall past the table
 
 
 def _binomial_cdf(n: int, p: float) -> F64:
     pmf = np.array([comb(n, k) * p**k * (1 - p) ** (n - k) for k in range(n + 1)])
-    return np.cumsum(pmf)
+    cdf = np.cumsum(pmf)
+    return cdf / cdf[-1]
 
 
 @dataclass(frozen=True)

@@ -50,9 +50,11 @@ class Candidates:
         Ties go to the higher ``own``, then the lower cost, as in
         :func:`negosim.core.bargaining.best_for_other`.
         """
-        if not self.with_cost or budget is None:
+        if not self.with_cost:
             pos = np.searchsorted(self.own, target, side="left")
             return np.where(pos < len(self.own), pos, -1)
+        if budget is None:
+            budget = np.full(len(target), np.inf)
         out = np.full(len(target), -1, dtype=np.int64)
         rows = max(1, _CHUNK_CELLS // max(1, len(self.own)))
         for lo in range(0, len(target) if len(self.own) else 0, rows):

@@ -1,0 +1,189 @@
+"""Concession curves (core/concession.py) and the protocol's rules (core/protocol.py).
+
+Faratin, Sierra & Jennings (1998): f(t) = k + (1-k) t^(1/e), p(t) = r + (U_max - r)(1 - f(t));
+MODEL.md §4 for the alternation, the acceptance rule and the binding reasons.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from negosim.core.concession import (
+    CONCESSION_STYLES,
+    exponential_decision,
+    polynomial_decision,
+)
+from negosim.core.protocol import (
+    Reason,
+    classify_response,
+    proposer_of,
+    reservation,
+    time_fraction,
+)
+from negosim.scenario import load_scenario
+
+FAST = settings(max_examples=100, deadline=None)
+POLY = CONCESSION_STYLES["polynomial"]
+EXPO = CONCESSION_STYLES["exponential"]
+
+
+# --------------------------------------------------------------------------- decision functions
+
+
+@pytest.mark.parametrize("e", [0.05, 0.3, 1.0, 1.5, 5.0])
+@pytest.mark.parametrize("k", [0.0, 0.05, 0.5])
+def test_polynomial_endpoints(e, k):
+    assert float(polynomial_decision(0.0, e, k)) == pytest.approx(k, abs=1e-15)  # f(0) = k
+    assert float(polynomial_decision(1.0, e, k)) == pytest.approx(1.0, abs=1e-15)  # f(1) = 1
+
+
+@pytest.mark.parametrize("e", [0.3, 1.0, 1.5])
+def test_exponential_endpoints(e):
+    # f(t) = exp((1-t)^e ln k): t = 0 → exp(ln k) = k; t = 1 → exp(0) = 1
+    assert float(exponential_decision(0.0, e, 0.05)) == pytest.approx(0.05, abs=1e-15)
+    assert float(exponential_decision(1.0, e, 0.05)) == 1.0
+
+
+def test_polynomial_hand_values():
+    # k .05: e 1, t .5 → .05 + .95·.5 = .525; e .5, t .5 → .05 + .95·.25 = .2875;
+    # e 2, t .25 → .05 + .95·.5 = .525
+    got = [
+        float(polynomial_decision(0.5, 1.0, 0.05)),
+        float(polynomial_decision(0.5, 0.5, 0.05)),
+        float(polynomial_decision(0.25, 2.0, 0.05)),
+    ]
+    np.testing.assert_allclose(got, [0.525, 0.2875, 0.525], atol=1e-15)
+
+
+def test_exponential_hand_values():
+    # e 1, k .05, t .5 → exp(.5 ln .05) = sqrt(.05) = .2236068; e 2, t .5 → .05^.25 = .4728708
+    assert float(exponential_decision(0.5, 1.0, 0.05)) == pytest.approx(math.sqrt(0.05), rel=1e-14)
+    assert float(exponential_decision(0.5, 2.0, 0.05)) == pytest.approx(0.05**0.25, rel=1e-14)
+
+
+def test_time_is_clipped_to_unit_interval():
+    assert float(polynomial_decision(-0.5, 0.3, 0.05)) == pytest.approx(0.05)
+    assert float(polynomial_decision(1.7, 0.3, 0.05)) == 1.0
+    assert float(exponential_decision(-1.0, 1.0, 0.05)) == pytest.approx(0.05)
+    assert float(exponential_decision(2.0, 1.0, 0.05)) == 1.0
+
+
+# --------------------------------------------------------------------------- targets
+
+
+@pytest.mark.parametrize("style", list(CONCESSION_STYLES))
+def test_target_endpoints_every_style(style):
+    s = CONCESSION_STYLES[style]
+    e = s.default_e
+    # r .5, U_max 1, k .05: p(0) = U_max - k(U_max - r) = 1 - .05·.5 = .975; p(1) = r = .5
+    assert float(s.target(0.0, 0.5, 1.0, e, 0.05)) == pytest.approx(0.975, abs=1e-14)
+    assert float(s.target(1.0, 0.5, 1.0, e, 0.05)) == pytest.approx(0.5, abs=1e-14)
+
+
+def test_target_hand_value_linear():
+    # e 1, t .5: f = .525 → p = .5 + .5·(1 - .525) = .7375
+    assert float(POLY.target(0.5, 0.5, 1.0, 1.0, 0.05)) == pytest.approx(0.7375, abs=1e-15)
+    # boulware e .5, t .5: f = .2875 → p = .5 + .5·.7125 = .85625
+    assert float(POLY.target(0.5, 0.5, 1.0, 0.5, 0.05)) == pytest.approx(0.85625, abs=1e-15)
+
+
+def test_target_vectorised_per_replicate():
+    # two replicates, different r, U_max, e at t = .5 (k .05):
+    # (r .2, U 1, e 1): .2 + .8·.475 = .58; (r .6, U .9, e .5): .6 + .3·.7125 = .81375
+    got = POLY.target(0.5, np.array([0.2, 0.6]), np.array([1.0, 0.9]), np.array([1.0, 0.5]), 0.05)
+    np.testing.assert_allclose(got, [0.58, 0.81375], atol=1e-15)
+
+
+@FAST
+@given(
+    t=st.floats(0.001, 0.999),
+    e_b=st.floats(0.05, 0.99),
+    e_c=st.floats(1.01, 10.0),
+    r=st.floats(-0.5, 0.9),
+    gap=st.floats(0.01, 1.0),
+    k=st.floats(0.0, 0.9),
+)
+def test_boulware_target_at_least_conceder_target(t, e_b, e_c, r, gap, k):
+    best = r + gap
+    boulware = float(POLY.target(t, r, best, e_b, k))
+    conceder = float(POLY.target(t, r, best, e_c, k))
+    assert boulware >= conceder - 1e-12
+    assert r - 1e-12 <= conceder <= best + 1e-12
+    assert r - 1e-12 <= boulware <= best + 1e-12
+
+
+@FAST
+@given(t1=st.floats(0, 1), t2=st.floats(0, 1), e=st.floats(0.05, 10), k=st.floats(0, 1))
+def test_target_non_increasing_in_time(t1, t2, e, k):
+    lo, hi = sorted((t1, t2))
+    for style in (POLY, EXPO):
+        assert (
+            float(style.target(hi, 0.4, 1.0, e, k))
+            <= float(style.target(lo, 0.4, 1.0, e, k)) + 1e-12
+        )
+
+
+def test_named_styles_are_tough_or_soft_as_described():
+    assert CONCESSION_STYLES["boulware"].default_e < 1 < CONCESSION_STYLES["conceder"].default_e
+    assert CONCESSION_STYLES["boulware"].default_e == 0.3  # MODEL: US e .3
+    assert CONCESSION_STYLES["conceder"].default_e == 1.5  # MODEL: Japan e 1.5
+    assert CONCESSION_STYLES["linear"].default_e == 1.0
+    # hardliner at t = .9: f = .05 + .95·.9^20 = .05 + .95·.1215767 = .1654979
+    hard = CONCESSION_STYLES["hardliner"]
+    assert float(hard.decision(0.9, hard.default_e, 0.05)) == pytest.approx(0.1654979, abs=1e-7)
+
+
+# --------------------------------------------------------------------------- protocol
+
+
+def test_proposer_alternation_us_first():
+    got = [proposer_of(r, "us") for r in range(1, 7)]
+    assert got == ["us", "japan", "us", "japan", "us", "japan"]
+    assert [proposer_of(r, "japan") for r in range(1, 5)] == ["japan", "us", "japan", "us"]
+
+
+def test_time_fraction():
+    # (round - 1)/(deadline - 1): round 1 → 0; round 12 of 12 → 1; round 4 → 3/11
+    assert time_fraction(1, 12) == 0.0
+    assert time_fraction(12, 12) == 1.0
+    assert time_fraction(4, 12) == pytest.approx(3 / 11, abs=1e-15)
+    assert time_fraction(20, 12) == 1.0  # past the deadline
+    assert time_fraction(0, 12) == 0.0
+    assert time_fraction(1, 1) == 1.0  # a one-round negotiation is at its deadline
+
+
+def test_classify_response_reasons():
+    utility = np.array([0.90, 0.70, 0.40, 0.90, 0.80, 0.60, 0.55])
+    target = np.array([0.80, 0.80, 0.80, 0.80, 0.80, 0.50, 0.80])
+    reserve = np.array([0.50, 0.50, 0.50, 0.50, 0.50, 0.65, 0.60])
+    has_offer = np.array([True, True, True, False, True, True, True])
+    got = classify_response(utility, target, reserve, has_offer).tolist()
+    assert got == [
+        Reason.ACCEPTED,  # .9 ≥ max(.8, .5)
+        Reason.BELOW_TARGET,  # .5 ≤ .7 < .8
+        Reason.BELOW_RESERVATION,  # .4 < .5 (also below target: reservation takes precedence)
+        Reason.NO_OFFER,  # nothing proposed
+        Reason.ACCEPTED,  # exactly at target
+        Reason.BELOW_RESERVATION,  # above target .5 but under reservation .65
+        Reason.BELOW_RESERVATION,  # .55 below both .8 and .6
+    ]
+
+
+def test_reason_labels_exist():
+    assert {r.label for r in Reason} and all(isinstance(r.label, str) and r.label for r in Reason)
+    assert "ratification" in Reason.FAILED_RATIFICATION.label
+
+
+def test_reservation_moves_with_coercion_and_approval():
+    spec = load_scenario("configs/baseline.yaml").spec
+    japan, us = spec.agents.japan, spec.agents.us
+    # Japan: .85 - .05·c̄/5 - .1(A - .34); c̄ 2.5, A .44 → .85 - .025 - .01 = .815
+    got = reservation(japan, np.array([2.5, 0.0]), np.array([0.44, 0.34]), 0.34)
+    np.testing.assert_allclose(got, [0.815, 0.85], atol=1e-15)
+    # US: .5 + .03·c̄/5; c̄ 5 → .53
+    assert reservation(us, np.array([5.0]), np.array([0.2]), 0.34)[0] == pytest.approx(0.53)

@@ -1,0 +1,267 @@
+"""Japan's domestic politics (core/politics.py), MODEL.md §3, on hand-computed inputs."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from negosim.core.grid import OutcomeGrid
+from negosim.core.politics import (
+    audience_cost,
+    issue_political_cost,
+    logistic,
+    majority_loss_probability,
+    next_approval,
+    political_cost_tables,
+    ratification_probability,
+    win_set_radius,
+)
+from negosim.scenario import load_scenario
+from negosim.scenario.schema import ApprovalSpec, ElectionSpec, PoliticalCostItem, WinSetSpec
+
+FAST = settings(max_examples=80, deadline=None)
+WIN = WinSetSpec()  # K0 .6, A_ref .35, exponent 1.5, b .5, M -.1, σ_r .03
+APPROVAL = ApprovalSpec()  # φ_deal .25, φ_τ .003, φ_rally .01, σ .02, audience .03
+ELECTION = ElectionSpec()  # threshold .30, scale .03
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return load_scenario("configs/baseline.yaml").spec
+
+
+# --------------------------------------------------------------------------- political cost
+
+
+def test_issue_political_cost_up_and_down():
+    up = PoliticalCostItem(reference=2.0, cost=1.0, direction="up")
+    # max(0, x - 2): 1.5 → 0, 2 → 0, 3 → 1, 5 → 3
+    np.testing.assert_allclose(
+        issue_political_cost(np.array([1.5, 2.0, 3.0, 5.0]), up), [0, 0, 1, 3], atol=1e-15
+    )
+    down = PoliticalCostItem(reference=10.0, cost=0.5, direction="down")
+    # .5 max(0, 10 - x): 5 → 2.5, 10 → 0, 15 → 0
+    np.testing.assert_allclose(
+        issue_political_cost(np.array([5.0, 10.0, 15.0]), down), [2.5, 0, 0], atol=1e-15
+    )
+
+
+def test_political_cost_hand_package(spec):
+    # d 3.0: 1.0·(3-2) = 1.0; τ 25: .05·(25-10) = .75; I 500: .001·(500-300) = .2 → 1.95
+    grid = OutcomeGrid.from_issues(spec.issues)
+    levels = np.array([[4, grid.axes[1].snap(25), grid.axes[2].snap(3.0), grid.axes[3].snap(500)]])
+    state, static = political_cost_tables(grid, spec.politics.political_cost)
+    b, g = grid.split(levels)
+    assert state[b[0]] + static[g[0]] == pytest.approx(1.95, abs=1e-12)
+
+
+def test_political_cost_tables_equal_brute_force_on_full_grid(spec):
+    grid = OutcomeGrid.from_issues(spec.issues)
+    state, static = political_cost_tables(grid, spec.politics.political_cost)
+    b = np.repeat(np.arange(grid.n_state), grid.n_static)
+    g = np.tile(np.arange(grid.n_static), grid.n_state)
+    values = grid.values(grid.join(b, g))
+    assert values.shape == (grid.size, 4)
+    names = [a.name for a in grid.axes]
+    brute = np.zeros(grid.size)
+    for name, item in spec.politics.political_cost.items():
+        x = values[:, names.index(name)]
+        brute += item.cost * np.maximum(0.0, x - item.reference)  # all "up" in the baseline
+    np.testing.assert_allclose(state[b] + static[g], brute, rtol=0, atol=1e-12)
+    # max: d 5 → 3, τ 50 → 2, I 1000 → .7; total 5.7; s carries no cost
+    assert brute.max() == pytest.approx(5.7, abs=1e-12)
+    assert brute.min() == 0.0
+
+
+# --------------------------------------------------------------------------- win set
+
+
+def test_win_set_radius_formula():
+    a = np.array([0.35, 0.0, 0.7, 1.0, -0.1])
+    m = np.array([0.0, -0.1, 0.2, -0.1, 0.0])
+    # A = A_ref, M = 0 → K0 = .6; A = 0 → 0; A .7, M .2: .6·2^1.5·1.1 = .6·2.8284271·1.1
+    # = 1.8667619; A 1, M -.1: .6·(1/.35)^1.5·.95 = .6·4.8294529·.95 = 2.7527882;
+    # negative approval is treated as 0 → 0
+    np.testing.assert_allclose(
+        win_set_radius(a, m, WIN), [0.6, 0.0, 1.8667619, 2.7527882, 0.0], rtol=0, atol=1e-6
+    )
+
+
+def test_win_set_radius_clipped_at_zero_for_very_negative_margin():
+    # 1 + .5·(-3) = -.5 → K would be negative; clipped to 0
+    assert win_set_radius(np.array([0.5]), np.array([-3.0]), WIN)[0] == 0.0
+
+
+def test_ratification_at_approval_limits():
+    k0 = win_set_radius(np.array([0.0]), np.array([-0.1]), WIN)
+    k1 = win_set_radius(np.array([1.0]), np.array([-0.1]), WIN)
+    assert k0[0] == 0.0
+    # A = 0: cost .3 → σ((0 - .3)/.03) = σ(-10) = 4.54e-5
+    p0 = ratification_probability(k0, np.array([0.3]), WIN)[0]
+    assert p0 == pytest.approx(1 / (1 + math.exp(10)), rel=1e-12)
+    assert p0 < 1e-4
+    # A = 1: K ≈ 2.7528, cost .3 → σ(81.76) ≈ 1; cost 2.7 → σ(1.7596) ≈ .8532
+    assert ratification_probability(k1, np.array([0.3]), WIN)[0] > 1 - 1e-12
+    z = (k1[0] - 2.7) / 0.03
+    assert ratification_probability(k1, np.array([2.7]), WIN)[0] == pytest.approx(
+        1 / (1 + math.exp(-z)), rel=1e-12
+    )
+    # cost equal to K → exactly one half
+    assert ratification_probability(np.array([0.8]), np.array([0.8]), WIN)[0] == 0.5
+
+
+def test_ratification_at_zero_approval_for_every_positive_cost_of_the_grid(spec):
+    """K = 0: P_rat = σ(-L/.03). Small for every grid cost, tiny (< 5e-5) from L = .3 up.
+
+    The smallest positive cost on the grid is .05 (I = 350: .001·50; d = 2.1 costs .1,
+    τ = 12.5 costs .125), where P_rat = σ(-5/3) ≈ .159; a zero-cost package keeps σ(0) = .5.
+    """
+    grid = OutcomeGrid.from_issues(spec.issues)
+    state, static = political_cost_tables(grid, spec.politics.political_cost)
+    costs = (state[:, None] + static[None, :]).ravel()
+    positive = np.unique(costs[costs > 0])
+    assert positive.min() == pytest.approx(0.05, abs=1e-12)
+    p = ratification_probability(np.zeros(positive.size), positive, WIN)
+    assert p.max() == pytest.approx(1 / (1 + math.exp(0.05 / 0.03)), rel=1e-9)  # ≈ .159
+    assert ratification_probability(np.zeros(1), np.zeros(1), WIN)[0] == 0.5
+    assert np.all(np.diff(p) <= 0)  # costs sorted ascending
+    big = positive >= 0.3
+    assert p[big].max() < 5e-5
+
+
+@FAST
+@given(
+    approval=st.floats(0, 1),
+    margin=st.floats(-1, 1),
+    cost1=st.floats(0, 6),
+    cost2=st.floats(0, 6),
+)
+def test_ratification_decreasing_in_cost(approval, margin, cost1, cost2):
+    lo, hi = sorted((cost1, cost2))
+    k = win_set_radius(np.array([approval]), np.array([margin]), WIN)
+    p_lo = ratification_probability(k, np.array([lo]), WIN)[0]
+    p_hi = ratification_probability(k, np.array([hi]), WIN)[0]
+    assert p_hi <= p_lo
+    assert 0.0 <= p_hi <= 1.0
+
+
+@FAST
+@given(
+    a1=st.floats(0, 1),
+    a2=st.floats(0, 1),
+    margin=st.floats(-1, 1),
+    cost=st.floats(0, 6),
+)
+def test_ratification_increasing_in_approval(a1, a2, margin, cost):
+    lo, hi = sorted((a1, a2))
+    k = win_set_radius(np.array([lo, hi]), np.array([margin, margin]), WIN)
+    assert k[1] >= k[0]
+    p = ratification_probability(k, np.array([cost, cost]), WIN)
+    assert p[1] >= p[0]
+
+
+# --------------------------------------------------------------------------- logistic
+
+
+def test_logistic_values_and_stability():
+    # σ(0) = .5; σ(ln 3) = 3/4; σ(-ln 3) = 1/4
+    np.testing.assert_allclose(
+        logistic(np.array([0.0, math.log(3), -math.log(3)])), [0.5, 0.75, 0.25], atol=1e-15
+    )
+    with warnings.catch_warnings(), np.errstate(over="raise", invalid="raise", divide="raise"):
+        warnings.simplefilter("error")
+        out = logistic(np.array([-1000.0, 1000.0, -745.0, 745.0]))
+    assert np.isfinite(out).all()
+    assert out[1] == 1.0
+    assert out[3] == 1.0
+    assert 0.0 <= out[0] < 1e-300
+    assert 0.0 < out[2] < 1e-300  # e^-745 ≈ 5e-324 still representable (subnormal)
+    assert float(logistic(2.0)) == pytest.approx(1 / (1 + math.exp(-2)), rel=1e-15)
+
+
+@FAST
+@given(x=st.floats(-700, 700))
+def test_logistic_symmetry(x):
+    assert float(logistic(x)) + float(logistic(-x)) == pytest.approx(1.0, abs=1e-15)
+
+
+# --------------------------------------------------------------------------- election
+
+
+def test_majority_loss_probability():
+    a = np.array([0.30, 0.27, 0.33, 0.0, 1.0])
+    # σ((.30 - A)/.03): A = .30 → .5; .27 → σ(1) = .7310586; .33 → σ(-1) = .2689414;
+    # A = 0 → σ(10) = .9999546; A = 1 → σ(-23.3) ≈ 7.6e-11
+    np.testing.assert_allclose(
+        majority_loss_probability(a, ELECTION),
+        [0.5, 0.7310586, 0.2689414, 0.9999546, 7.6e-11],
+        rtol=0,
+        atol=1e-7,
+    )
+
+
+# --------------------------------------------------------------------------- approval
+
+
+def test_next_approval_hand_example():
+    # .34 + .25·.2 - .003·10 + .01·1 - .03 + .02·1 = .34 + .05 - .03 + .01 - .03 + .02 = .36
+    out = next_approval(
+        np.array([0.34]),
+        np.array([0.2]),
+        np.array([10.0]),
+        np.array([1.0]),
+        np.array([0.03]),
+        np.array([1.0]),
+        APPROVAL,
+    )
+    assert out[0] == pytest.approx(0.36, abs=1e-15)
+
+
+def test_next_approval_clipped_to_unit_interval():
+    one = np.ones(2)
+    # .99 + .25·1 = 1.24 → 1;  .01 - .003·50 = -.14 → 0
+    out = next_approval(
+        np.array([0.99, 0.01]),
+        np.array([1.0, 0.0]),
+        np.array([0.0, 50.0]),
+        0 * one,
+        0 * one,
+        0 * one,
+        APPROVAL,
+    )
+    assert out.tolist() == [1.0, 0.0]
+
+
+@FAST
+@given(
+    a=st.floats(0, 1),
+    gain=st.floats(-2, 2),
+    shock=st.floats(-50, 50),
+    rally=st.sampled_from([0, 1]),
+    pen=st.floats(0, 1),
+    noise=st.floats(-10, 10),
+)
+def test_next_approval_always_in_unit_interval(a, gain, shock, rally, pen, noise):
+    out = next_approval(
+        np.array([a]),
+        np.array([gain]),
+        np.array([shock]),
+        np.array([float(rally)]),
+        np.array([pen]),
+        np.array([noise]),
+        APPROVAL,
+    )
+    assert 0.0 <= out[0] <= 1.0
+
+
+def test_audience_cost_grows_with_time_since_announcement():
+    # .03 (1 + (t - t_r)/T), T = 12, t_r = 1: t = 1 → .03; t = 7 → .045; t = 13 → .06
+    got = [audience_cost(t, 1, 12, APPROVAL) for t in (1, 7, 13)]
+    np.testing.assert_allclose(got, [0.03, 0.045, 0.06], atol=1e-15)
+    series = [audience_cost(t, 2, 12, APPROVAL) for t in range(2, 13)]
+    assert np.all(np.diff(series) > 0)

@@ -1,0 +1,307 @@
+"""Utilities (core/utility.py) on known inputs and against a brute force from MODEL.md §2.
+
+The brute force evaluates U_J and U_U package by package in plain Python from the scenario's
+numbers and the grid's issue values; it never calls the tables or value functions under test.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from negosim.core.utility import (
+    blended_weights,
+    build_tables,
+    issue_value,
+    security_terms,
+    threat_perception,
+)
+from negosim.scenario import load_scenario
+from negosim.scenario.schema import ScenarioSpec, SecuritySpec, ValueShape
+
+FAST = settings(max_examples=60, deadline=None)
+SEC = SecuritySpec()  # MODEL defaults: γ_A 1.0, γ_E 0.3, ε1 0.5, ψ0 0.5, ψ1 0.1, μ 0.3, π_TW 0.1
+
+
+@pytest.fixture(scope="module")
+def spec() -> ScenarioSpec:
+    return load_scenario("configs/baseline.yaml").spec
+
+
+def _with_value_shape(spec: ScenarioSpec, shape: ValueShape) -> ScenarioSpec:
+    japan = spec.agents.japan.model_copy(update={"value": shape})
+    us = spec.agents.us.model_copy(update={"value": shape})
+    agents = spec.agents.model_copy(update={"japan": japan, "us": us})
+    return spec.model_copy(update={"agents": agents})
+
+
+# --------------------------------------------------------------------------- issue_value
+
+S_LEVELS = np.array([0.0, 1.0, 2.0, 3.0, 4.0])
+
+
+def test_issue_value_linear():
+    # v = 1 - |x - 3.5|/4: distances 3.5, 2.5, 1.5, .5, .5 → .125, .375, .625, .875, .875
+    v = issue_value(S_LEVELS, 3.5, 4.0, ValueShape(exponent=1), status_quo=2.0)
+    np.testing.assert_allclose(v, [0.125, 0.375, 0.625, 0.875, 0.875], rtol=0, atol=1e-15)
+
+
+def test_issue_value_exponent_two():
+    # v = 1 - (d/4)^2: (3.5/4)^2 = .765625, (2.5/4)^2 = .390625, (1.5/4)^2 = .140625,
+    # (.5/4)^2 = .015625 → .234375, .609375, .859375, .984375, .984375
+    v = issue_value(S_LEVELS, 3.5, 4.0, ValueShape(exponent=2), status_quo=2.0)
+    np.testing.assert_allclose(v, [0.234375, 0.609375, 0.859375, 0.984375, 0.984375], atol=1e-15)
+
+
+def test_issue_value_clipped_to_unit_interval():
+    # R = 5, x* = 0: x = 10 gives 1 - 2 = -1 → 0; x = 0 gives 1; x = 2.5 gives .5
+    v = issue_value(np.array([0.0, 2.5, 10.0]), 0.0, 5.0, ValueShape(exponent=1), 0.0)
+    np.testing.assert_allclose(v, [1.0, 0.5, 0.0], atol=1e-15)
+
+
+def test_issue_value_loss_aversion_doubles_losses_only():
+    # status quo 2 → v_sq = .625. Loss at x = 0: .625 - .125 = .5, doubled → .625 - 1 = -.375;
+    # x = 1: loss .25 → .625 - .5 = .125; x = 2 unchanged; gains (x = 3, 4) unchanged (.875).
+    shape = ValueShape(exponent=1, loss_aversion=2.0)
+    v = issue_value(S_LEVELS, 3.5, 4.0, shape, status_quo=2.0)
+    np.testing.assert_allclose(v, [-0.375, 0.125, 0.625, 0.875, 0.875], atol=1e-15)
+    plain = issue_value(S_LEVELS, 3.5, 4.0, ValueShape(exponent=1), status_quo=2.0)
+    v_sq = 0.625
+    loss = plain < v_sq
+    np.testing.assert_allclose(v_sq - v[loss], 2.0 * (v_sq - plain[loss]), atol=1e-15)
+
+
+def test_issue_value_loss_aversion_with_exponent_two():
+    # p = 2, status quo 2: v_sq = .859375; x = 0: v = .234375, loss .625 → .859375 - 1.25
+    # = -.390625; x = 1: loss .25 → .359375; x = 2: .859375; gains .984375 kept.
+    shape = ValueShape(exponent=2, loss_aversion=2.0)
+    v = issue_value(S_LEVELS, 3.5, 4.0, shape, status_quo=2.0)
+    np.testing.assert_allclose(v, [-0.390625, 0.359375, 0.859375, 0.984375, 0.984375], atol=1e-15)
+
+
+@FAST
+@given(
+    ideal=st.floats(0, 4),
+    sq=st.floats(0, 4),
+    lam=st.floats(1.0, 5.0),
+    p=st.sampled_from([1, 2]),
+)
+def test_issue_value_loss_aversion_property(ideal, sq, lam, p):
+    x = np.linspace(0, 4, 41)
+    plain = np.clip(1 - (np.abs(x - ideal) / 4.0) ** p, 0, 1)
+    v_sq = min(1.0, max(0.0, 1 - (abs(sq - ideal) / 4.0) ** p))
+    v = issue_value(x, ideal, 4.0, ValueShape(exponent=p, loss_aversion=lam), sq)
+    gain = plain >= v_sq
+    np.testing.assert_allclose(v[gain], plain[gain], atol=1e-12)
+    np.testing.assert_allclose(v[~gain], v_sq - lam * (v_sq - plain[~gain]), atol=1e-12)
+
+
+# --------------------------------------------------------------------------- blended weights
+
+
+def test_blended_weights_limits_and_midpoint():
+    w = np.array([0.35, 0.35, 0.15, 0.15])
+    np.testing.assert_allclose(blended_weights(w, 0.0), [0.25] * 4, atol=1e-15)  # uniform 1/4
+    np.testing.assert_allclose(blended_weights(w, 1.0), w, atol=1e-15)  # true
+    # ℓ = .7: .7·.35 + .3/4 = .245 + .075 = .32; .7·.15 + .075 = .18
+    np.testing.assert_allclose(blended_weights(w, 0.7), [0.32, 0.32, 0.18, 0.18], atol=1e-15)
+    assert blended_weights(w, 0.7).sum() == pytest.approx(1.0, abs=1e-15)
+
+
+# --------------------------------------------------------------------------- security terms
+
+
+def _sec(s, d_frac, threat, belief, spec=SEC):
+    s = np.atleast_1d(np.asarray(s, dtype=float))
+    return security_terms(
+        s / 4.0, np.full(s.shape, d_frac), s, np.float64(threat), np.float64(belief), spec, 3.0
+    )
+
+
+def test_security_terms_hand_example():
+    # s = 4, d = 5 (m = .3·1 = .3), ψ = .7, ρ̂ = .2: κ = 1·.8 = .8;
+    # Ab = .7·.2·.7 = .098; En = .5·(4-3)·.1 = .05; Sec = 1 - .098 - .3·.05 = .887
+    out = _sec(4.0, 1.0, 0.7, 0.2)
+    assert out.credibility[0] == pytest.approx(0.8, abs=1e-15)
+    assert out.abandonment[0] == pytest.approx(0.098, abs=1e-15)
+    assert out.entrapment[0] == pytest.approx(0.05, abs=1e-15)
+    assert out.security[0] == pytest.approx(0.887, abs=1e-15)
+
+
+def test_security_at_s_zero_no_credibility_full_abandonment():
+    # s = 0: κ = 0, so Ab = ψ (1 - m); d = 1 (m = 0), ψ = .5 → Ab = .5, Sec = .5
+    out = _sec(0.0, 0.0, 0.5, 0.1)
+    assert out.credibility[0] == 0.0
+    assert out.abandonment[0] == pytest.approx(0.5, abs=1e-15)
+    assert out.entrapment[0] == 0.0
+    assert out.security[0] == pytest.approx(0.5, abs=1e-15)
+
+
+@pytest.mark.parametrize("belief", [0.0, 0.1, 0.35, 1.0])
+def test_credibility_at_s_four_is_one_minus_belief(belief):
+    out = _sec(4.0, 0.5, 0.6, belief)
+    assert out.credibility[0] == pytest.approx(1.0 - belief, abs=1e-15)
+
+
+def test_entrapment_only_above_level_three():
+    # En = ε1 max(0, s - 3) π_TW = .5·max(0, s-3)·.1 → 0, 0, 0, 0, .05
+    out = _sec(S_LEVELS, 0.5, 0.6, 0.1)
+    np.testing.assert_allclose(out.entrapment, [0, 0, 0, 0, 0.05], atol=1e-15)
+    # so security rises with s up to 3 (credibility), then pays the entrapment price
+    assert np.all(np.diff(out.security[:4]) > 0)
+
+
+def test_threat_perception():
+    # ψ = .5 + .1 c̄: c̄ = 0 → .5; 2.5 → .75; 5 → 1.0
+    np.testing.assert_allclose(
+        threat_perception(SEC, np.array([0.0, 2.5, 5.0])), [0.5, 0.75, 1.0], atol=1e-15
+    )
+
+
+# --------------------------------------------------------------------------- brute force
+
+
+def _v(x, ideal, span, p, lam, sq):
+    """MODEL §2 value with loss aversion, scalar and independent of the code."""
+    base = min(1.0, max(0.0, 1.0 - (abs(x - ideal) / span) ** p))
+    ref = min(1.0, max(0.0, 1.0 - (abs(sq - ideal) / span) ** p))
+    return base if base >= ref else ref - lam * (ref - base)
+
+
+def _sum_wv(spec, pkg, weights, ideal, shape):
+    """Σ_k w_k v_k(x_k) for one package."""
+    total = 0.0
+    for name, x in pkg.items():
+        iss = spec.issues[name]
+        total += weights[name] * _v(
+            x,
+            ideal[name],
+            iss.max - iss.min,
+            shape.exponent,
+            shape.loss_aversion,
+            iss.status_quo,
+        )
+    return total
+
+
+def _japan_brute(spec, pkg, priorities, ideal, threat, belief):
+    """U_J = Σ w v + w_sec (1 - γ_A ψ(1-κ)(1-m) - γ_E ε1 max(0, s-3) π_TW)."""
+    j = spec.agents.japan
+    total = _sum_wv(spec, pkg, priorities, ideal, j.value)
+    s, d = pkg["security_commitment"], pkg["defense_budget"]
+    sec = j.security
+    kappa = (s / 4.0) * (1.0 - belief)
+    m = sec.self_reliance * (d - 1.0) / (5.0 - 1.0)
+    ab = threat * (1.0 - kappa) * (1.0 - m)
+    en = sec.entrapment_scale * max(0.0, s - 3.0) * sec.taiwan_contingency
+    return total + j.security_weight * (
+        1.0 - sec.gamma_abandonment * ab - sec.gamma_entrapment * en
+    )
+
+
+def _us_brute(spec, pkg, weights=None):
+    """U_U = Σ w v + w_head log(1 + I/I0)/log(1 + I_max/I0) - c_s s."""
+    us = spec.agents.us
+    total = _sum_wv(spec, pkg, weights or us.priorities, us.ideal, us.value)
+    inv = pkg["investment_pledge"]
+    total += (
+        us.headline_weight
+        * math.log(1 + inv / us.headline_scale)
+        / math.log(1 + 1000 / us.headline_scale)
+    )
+    return total - us.commitment_cost * pkg["security_commitment"]
+
+
+def _cost_brute(spec, pkg):
+    """L_J = Σ λ max(0, dir (x - r))."""
+    total = 0.0
+    for name, item in spec.politics.political_cost.items():
+        sign = 1.0 if item.direction == "up" else -1.0
+        total += item.cost * max(0.0, sign * (pkg[name] - item.reference))
+    return total
+
+
+def _leader_prefs(spec):
+    j = spec.agents.japan
+    return [(j.priorities, j.ideal)] + [
+        (t.priorities, t.ideal) for t in spec.politics.leader_types.values()
+    ]
+
+
+def _sample_packages(tables, n, seed):
+    grid = tables.grid
+    rng = np.random.default_rng(seed)
+    levels = np.stack([rng.integers(0, len(a.values), n) for a in grid.axes], axis=1)
+    values = np.stack([a.values[levels[:, i]] for i, a in enumerate(grid.axes)], axis=1)
+    b, g = grid.split(levels)
+    names = [a.name for a in grid.axes]
+    pkgs = [dict(zip(names, map(float, row), strict=True)) for row in values]
+    return pkgs, b, g
+
+
+@pytest.mark.parametrize(
+    "shape", [ValueShape(), ValueShape(exponent=2, loss_aversion=2.0)], ids=["p1", "p2-lambda2"]
+)
+def test_tables_equal_brute_force_on_sampled_packages(spec, shape):
+    spec = _with_value_shape(spec, shape)
+    tables = build_tables(spec)
+    assert tables.grid.size == 5 * 21 * 41 * 21
+    pkgs, b, g = _sample_packages(tables, 400, seed=11)
+    prefs = _leader_prefs(spec)
+    for threat, belief in [(0.5, 0.1), (0.9, 0.4)]:
+        for leader, (prio, ideal) in enumerate(prefs):
+            got = tables.japan(
+                np.full(len(b), leader), b, g, np.float64(threat), np.float64(belief)
+            )
+            want = [_japan_brute(spec, p, prio, ideal, threat, belief) for p in pkgs]
+            np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        tables.us(b, g), [_us_brute(spec, p) for p in pkgs], rtol=0, atol=1e-12
+    )
+    np.testing.assert_allclose(
+        tables.cost_state[b] + tables.cost_static[g],
+        [_cost_brute(spec, p) for p in pkgs],
+        rtol=0,
+        atol=1e-12,
+    )
+
+
+def test_hat_tables_use_blended_weights(spec):
+    """The US estimates Japan with ℓ_US = .7, Japan estimates the US with ℓ_J = .3."""
+    tables = build_tables(spec)
+    pkgs, b, g = _sample_packages(tables, 200, seed=5)
+    ell_us, ell_j = spec.agents.us.linkage, spec.agents.japan.linkage
+    assert (ell_us, ell_j) == (0.7, 0.3)
+    shape = spec.agents.japan.value
+    for leader, (prio, ideal) in enumerate(_leader_prefs(spec)):
+        # ŵ = ℓ w + (1 - ℓ)/4; the hat tables hold Σ ŵ v only (the search adds w_sec Sec_J)
+        hat = {k: ell_us * w + (1 - ell_us) / 4 for k, w in prio.items()}
+        want = [_sum_wv(spec, p, hat, ideal, shape) for p in pkgs]
+        got = tables.japan_hat_state[leader, b] + tables.japan_hat_static[leader, g]
+        np.testing.assert_allclose(got, want, atol=1e-12)
+    hat_us = {k: ell_j * w + (1 - ell_j) / 4 for k, w in spec.agents.us.priorities.items()}
+    want = [_us_brute(spec, p, hat_us) for p in pkgs]
+    np.testing.assert_allclose(tables.us_hat_state[b] + tables.us_hat_static[g], want, atol=1e-12)
+
+
+def test_status_quo_utilities_match_config_comments(spec):
+    """configs say U_J(status quo) ≈ 1.0 and U_U(status quo) ≈ .27: recompute by hand.
+
+    Status quo (s 2, τ 2.5, d 1.8, I 0). Japan (centrist): v_s = 1 - 1.5/4 = .625,
+    v_τ = 1 - 2.5/50 = .95, v_d = 1 - .2/4 = .95, v_I = 1 - 100/1000 = .9;
+    Σ w v = .35·.625 + .35·.95 + .15·.95 + .15·.9 = .21875 + .3325 + .1425 + .135 = .82875.
+    Sec at ψ .5 + .1·1 = .6, ρ̂ .1: κ = .5·.9 = .45, m = .3·.8/4 = .06,
+    Ab = .6·.55·.94 = .3102, En 0 → Sec = .6898; U_J = .82875 + .25·.6898 = 1.0012.
+    US: v_s = 1, v_τ = 1 - 17.5/50 = .65, v_d = 1 - 1.2/4 = .7, v_I = 0;
+    Σ = .1 + .195 + .175 = .47; headline 0; - .1·2 → U_U = .27.
+    """
+    tables = build_tables(spec)
+    sq = tables.grid.status_quo()[None, :]
+    b, g = tables.grid.split(sq)
+    u_j = tables.japan(np.array([0]), b, g, np.float64(0.6), np.float64(0.1))
+    assert u_j[0] == pytest.approx(1.0012, abs=1e-12)
+    assert tables.us(b, g)[0] == pytest.approx(0.27, abs=1e-12)
