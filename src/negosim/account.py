@@ -55,6 +55,11 @@ def _response(row: dict[str, float], responder: str) -> str:
     numbers = f"U {u:.3f}, target {target:.3f}, reservation {reserve:.3f}"
     if reason in (Reason.BELOW_TARGET, Reason.BELOW_RESERVATION, Reason.ACCEPTED):
         return f"{SIDE_NAMES[responder]}: {reason.label} ({numbers})"
+    if reason == Reason.OUTSIDE_WIN_SET:
+        return (
+            f"{SIDE_NAMES[responder]}: {reason.label} (U {u:.3f} meets target {target:.3f}, "
+            f"but political cost {row['political_cost']:.3f} > win-set {row['win_set']:.3f})"
+        )
     if reason == Reason.FAILED_RATIFICATION:
         return (
             f"{SIDE_NAMES[responder]}: accepted ({numbers}); the Diet failed to ratify "
@@ -72,7 +77,10 @@ def round_lines(model: NegotiationModel, replicate: int, round_index: int) -> li
     side = ("us", "japan")[int(row["proposer"])]
     responder = "japan" if side == "us" else "us"
     month = _month(spec.protocol.start_month, round_index)
-    lines = [f"Round {round_index} ({month}): {SIDE_NAMES[side]} proposes"]
+    if row["negotiating"]:
+        lines = [f"Round {round_index} ({month}): {SIDE_NAMES[side]} proposes"]
+    else:
+        lines = [f"Round {round_index} ({month}): no negotiation"]
     if row["negotiating"] and not np.isnan(row["offer_japan_utility"]):
         offer = {a.name: row[f"offer_{a.name}"] for a in model.tables.grid.axes}
         lines.append(f"  offer: {_package(model, offer)}")

@@ -30,10 +30,18 @@ def atomic_path(final: Path) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; results are for sharing
         os.replace(tmp, final)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process umask (reading it requires setting it; restore at once)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def parquet_available() -> bool:

@@ -31,6 +31,11 @@ class ChinaAgent(mesa.Agent):
         grid = model.tables.grid
         self._s_axis = grid.axes[grid.commitment]
         self._d_axis = grid.axes[grid.defense]
+        reference = self.spec.spiral_reference
+        self.spiral_reference = (
+            self._s_axis.spec.status_quo if reference.commitment is None else reference.commitment,
+            self._d_axis.spec.status_quo if reference.defense is None else reference.defense,
+        )
 
     def react(self, rec: RoundRecord) -> None:
         """Draw this month's level and what it looks like on the water."""
@@ -49,8 +54,8 @@ class ChinaAgent(mesa.Agent):
             d_value,
             credibility,
             indifference,
-            s0=self._s_axis.spec.status_quo,
-            d0=self._d_axis.spec.status_quo,
+            s0=self.spiral_reference[0],
+            d0=self.spiral_reference[1],
             s_span=self._s_axis.span,
             d_min=self._d_axis.spec.min,
             d_max=self._d_axis.spec.max,
@@ -70,7 +75,7 @@ class ChinaAgent(mesa.Agent):
         tables = self.observables
         rec.columns.update(
             coercion_level=level,
-            coercion_expected=probabilities @ np.arange(probabilities.shape[1]),
+            coercion_expected=(probabilities * np.arange(probabilities.shape[1])).sum(axis=1),
             spiral=spiral,
             deterrence=deterrence,
             opportunity=opportunity,

@@ -14,6 +14,7 @@ from negosim.core.politics import (
     ratification_probability,
     win_set_radius,
 )
+from negosim.core.protocol import Reason
 from negosim.core.rng import Purpose, standard_normal, uniform
 
 if TYPE_CHECKING:
@@ -84,6 +85,19 @@ class JapanAgent(Negotiator):
                 budget=self.win_set()[idx],
             )
         return b, g
+
+    def respond(self, rec: RoundRecord, b: I64, g: I64, active: B) -> I64:
+        """Accept as any negotiator would, but only packages the Diet can pass.
+
+        Japan's leader knows the win-set (Putnam 1988): a package whose political cost is
+        above the radius K (ratification probability below 1/2) is rejected even when it
+        meets the leader's own target, so failed ratifications come from the Diet's
+        uncertainty near the boundary, not from signing what is far outside it.
+        """
+        reason = super().respond(rec, b, g, active)
+        outside = self.political_cost(np.maximum(b, 0), np.maximum(g, 0)) > self.win_set()
+        reason[(reason == Reason.ACCEPTED) & outside] = Reason.OUTSIDE_WIN_SET
+        return reason
 
     def political_cost(self, b: I64, g: I64) -> F64:
         """L_J of packages (b, g)."""

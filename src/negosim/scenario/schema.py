@@ -238,6 +238,17 @@ class ObservablesSpec(Strict):
     airspace_rate: list[float] = [0.05, 0.05, 0.05, 0.5, 0.5, 0.5]
 
 
+class SpiralReference(Strict):
+    """Levels against which China measures firmness (s0, d0 of the spiral term, MODEL §5).
+
+    None means the scenario's status quo; a fixed reference lets a scenario start from a
+    firmer status quo and still be read as firm.
+    """
+
+    commitment: float | None = None
+    defense: float | None = None
+
+
 class ChinaSpec(Strict):
     """China's reaction rule and its parameters (Jervis 1976)."""
 
@@ -250,6 +261,7 @@ class ChinaSpec(Strict):
     memory: int = Field(default=3, ge=1, le=12)
     taiwan_decay: float = Field(default=0.5, ge=0, le=1)
     initial_level: int = Field(default=1, ge=0, le=5)
+    spiral_reference: SpiralReference = SpiralReference()
     levels: dict[int, str] = {}
     observables: ObservablesSpec = ObservablesSpec()
 

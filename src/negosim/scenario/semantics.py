@@ -16,6 +16,7 @@ import math
 from collections.abc import Iterator, Mapping
 
 from negosim.scenario.problems import Reporter, did_you_mean, quoted_choices, short_repr
+from negosim.scenario.scales import check_scales
 from negosim.scenario.schema import IssueSpec, LeaderType, NegotiatorSpec, ScenarioSpec
 
 WEIGHT_TOLERANCE = 1e-6
@@ -44,6 +45,7 @@ def check_semantics(spec: ScenarioSpec, reporter: Reporter) -> None:
     _check_registries(spec, reporter)
     _check_china(spec, reporter)
     _check_protocol(spec, reporter)
+    check_scales(spec, reporter)
 
 
 def enabled_issues(spec: ScenarioSpec) -> dict[str, IssueSpec]:
