@@ -122,3 +122,16 @@ def test_every_leaf_path_is_overridable(path, value):
             node = next(v for k, v in node.items() if str(k) == part)
     assert node == value
     assert leaf_paths(out) == LEAVES
+
+
+def test_override_sets_a_declared_field_the_file_leaves_at_its_default():
+    data = apply_overrides(BASE_DATA, {"agents.us.concession.e": 0.45})
+    assert data["agents"]["us"]["concession"]["e"] == 0.45
+    assert "e" not in BASE_DATA["agents"]["us"]["concession"]
+
+
+def test_override_of_an_undeclared_field_lists_declared_ones_too():
+    with pytest.raises(ScenarioError) as info:
+        apply_overrides(BASE_DATA, {"agents.us.concession.exponent": 0.45})
+    (problem,) = info.value.problems
+    assert "existing here: style, k, e" in problem.allowed

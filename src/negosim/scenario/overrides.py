@@ -1,9 +1,9 @@
 """Dotted-path overrides of a scenario mapping, as used by ``--set`` and parameter sweeps.
 
-An override may only replace a value that the file already has. A typo in a sweep path
-(``china.omgea``) would otherwise add an ignored key, or worse be caught only as an
-"unknown field" far from the command that caused it; failing here, with the paths that do
-exist nearby, makes the mistake obvious at once.
+An override replaces a value the file has, or sets a field the schema declares but the file
+leaves at its default (``agents.us.concession.e``). Any other path fails here, with the
+paths that do exist nearby: a typo in a sweep path (``china.omgea``) would otherwise be
+caught only as an "unknown field" far from the command that caused it.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import difflib
 from collections.abc import Mapping
 
 from negosim.scenario.problems import Problem, ScenarioError, join_path, short_repr
+from negosim.scenario.structure import declared_fields
 
 SOURCE = "<overrides>"
 
@@ -76,7 +77,13 @@ def _set(root: dict[str, object], path: str, value: object) -> tuple[str, list[s
         if isinstance(node, dict):
             key = _match_key(node, part)
             if key is None:
-                return f"no key '{part}' in {parent}", [str(k) for k in node]
+                declared = declared_fields(parts[:depth])
+                if part not in declared:
+                    present = [str(k) for k in node]
+                    nearby = present + [f for f in declared if f not in present]
+                    return f"no key '{part}' in {parent}", nearby
+                key = part
+                node[key] = {} if not last else None
             if last:
                 node[key] = value
                 return None

@@ -46,13 +46,19 @@ RANGE_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_eq
 LENGTH_ERRORS = {"too_short", "too_long"}
 
 
-def report_validation_error(err: ValidationError, reporter: Reporter) -> None:
-    """Add one problem per pydantic error in ``err`` to ``reporter``."""
+def report_validation_error(
+    err: ValidationError, reporter: Reporter, root: type[BaseModel] = ScenarioSpec
+) -> None:
+    """Add one problem per pydantic error in ``err`` to ``reporter``.
+
+    ``root`` is the model that was validated (a scenario, or an experiment for sweeps); the
+    schema is walked from it to say what each field allows.
+    """
     for detail in err.errors(include_url=False):
-        _report_one(detail, reporter)
+        _report_one(detail, reporter, root)
 
 
-def _report_one(detail: ErrorDetails, reporter: Reporter) -> None:
+def _report_one(detail: ErrorDetails, reporter: Reporter, root: type[BaseModel]) -> None:
     """One pydantic error -> one problem with path, given and allowed filled in."""
     loc = list(detail["loc"])
     kind = detail["type"]
@@ -63,7 +69,7 @@ def _report_one(detail: ErrorDetails, reporter: Reporter) -> None:
     given = None if kind == "missing" else short_repr(detail.get("input"))
 
     if kind == "extra_forbidden":
-        names = _field_names_at(loc[:-1])
+        names = _field_names_at(loc[:-1], root)
         reporter.add(
             path,
             "unknown field" + did_you_mean(loc[-1], names),
@@ -72,9 +78,9 @@ def _report_one(detail: ErrorDetails, reporter: Reporter) -> None:
         )
         return
 
-    annotation, info = _annotation_at(loc)
+    annotation, info = _annotation_at(loc, root)
     if is_key:
-        key_type = _dict_key_type(_annotation_at(loc[:-1])[0])
+        key_type = _dict_key_type(_annotation_at(loc[:-1], root)[0])
         reporter.add(path, "invalid key", given, describe(key_type) if key_type else None)
         return
     allowed = describe(annotation, info) if annotation is not None else None
@@ -101,9 +107,11 @@ def _report_one(detail: ErrorDetails, reporter: Reporter) -> None:
 # --- walking the schema along an error location -------------------------------------------
 
 
-def _annotation_at(loc: Sequence[int | str]) -> tuple[object | None, FieldInfo | None]:
+def _annotation_at(
+    loc: Sequence[int | str], root: type[BaseModel] = ScenarioSpec
+) -> tuple[object | None, FieldInfo | None]:
     """Annotation (and field info, when the last step is a model field) at ``loc``."""
-    annotation: object = ScenarioSpec
+    annotation: object = root
     info: FieldInfo | None = None
     for step in loc:
         annotation = _strip_optional(annotation)
@@ -131,9 +139,11 @@ def _annotation_at(loc: Sequence[int | str]) -> tuple[object | None, FieldInfo |
     return annotation, info
 
 
-def _field_names_at(loc: Sequence[int | str]) -> list[str]:
+def _field_names_at(
+    loc: Sequence[int | str], root: type[BaseModel] = ScenarioSpec
+) -> list[str]:
     """List the declared field names of the model at ``loc`` (empty if not a model)."""
-    annotation = _strip_optional(_annotation_at(loc)[0])
+    annotation = _strip_optional(_annotation_at(loc, root)[0])
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return list(annotation.model_fields)
     return []
@@ -248,3 +258,12 @@ def _bounds(info: FieldInfo) -> str:
     if upper:
         return ("≤ " if upper[-1] == "]" else "< ") + upper[:-1]
     return ""
+
+
+def declared_fields(loc: Sequence[int | str], root: type[BaseModel] = ScenarioSpec) -> list[str]:
+    """Field names the schema declares for the section at dotted location ``loc``.
+
+    List indices in ``loc`` may be given as text (``["events", "0"]``).
+    """
+    steps = [int(p) if isinstance(p, str) and p.isdigit() else p for p in loc]
+    return _field_names_at(steps, root)
