@@ -210,7 +210,8 @@ class NegotiationModel(mesa.Model):
             state.has_pending |= ratified
             state.first_deal_round[ratified & (state.first_deal_round < 0)] = t
         rec.deal_announced = ratified.astype(np.float64)
-        rejected = active & ~agreed & (reason != Reason.NO_OFFER)
+        # After the deadline any failure ends the talks: a rejection or a failed vote.
+        rejected = active & ~ratified & (reason != Reason.NO_OFFER)
         if t >= self.deadline:
             state.negotiating &= ~rejected
         offered = b >= 0

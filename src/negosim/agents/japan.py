@@ -14,7 +14,7 @@ from negosim.core.politics import (
     ratification_probability,
     win_set_radius,
 )
-from negosim.core.protocol import Reason
+from negosim.core.protocol import Reason, reservation
 from negosim.core.rng import Purpose, standard_normal, uniform
 
 if TYPE_CHECKING:
@@ -50,6 +50,17 @@ class JapanAgent(Negotiator):
         """U_J of packages (b, g) for each replicate's leader and beliefs."""
         leader, threat, belief = self._beliefs()
         return self.model.tables.japan(leader, b, g, threat, belief)
+
+    def reservation(self) -> F64:
+        """r_J(t) with the sitting leader type's own base reservation."""
+        state = self.model.state
+        return reservation(
+            self.spec,
+            state.mean_coercion(),
+            state.approval,
+            self.politics.approval.initial,
+            base=self.model.tables.type_reservation[state.leader],
+        )
 
     def concession_exponent(self) -> F64:
         """The leader type's e; a weak government (low approval) cannot concede (MODEL §4.2)."""

@@ -44,7 +44,7 @@ class Purpose(IntEnum):
     TARIFF_LETTER = 12
 
 
-def _mix(z: U64) -> U64:
+def splitmix64(z: U64) -> U64:
     """SplitMix64 finaliser: a bijective avalanche on 64-bit words."""
     z = (z ^ (z >> np.uint64(30))) * _M1
     z = (z ^ (z >> np.uint64(27))) * _M2
@@ -55,7 +55,7 @@ def replicate_keys(seeds: Sequence[int] | NDArray[np.integer]) -> U64:
     """Turn user seeds (non-negative integers below 2**64) into well-mixed 64-bit keys."""
     raw = np.asarray(seeds, dtype=np.uint64).reshape(-1)
     with np.errstate(over="ignore"):
-        return _mix(raw * _GOLDEN + _GOLDEN)
+        return splitmix64(raw * _GOLDEN + _GOLDEN)
 
 
 def uniforms(keys: U64, round_index: int, purpose: Purpose, draws: int = 1) -> F64:
@@ -66,8 +66,8 @@ def uniforms(keys: U64, round_index: int, purpose: Purpose, draws: int = 1) -> F
         | np.arange(draws, dtype=np.uint64)
     )
     with np.errstate(over="ignore"):
-        x = _mix(keys[:, None] ^ _mix(counter * _GOLDEN + _GOLDEN)[None, :])
-        x = _mix(x + _GOLDEN)
+        x = splitmix64(keys[:, None] ^ splitmix64(counter * _GOLDEN + _GOLDEN)[None, :])
+        x = splitmix64(x + _GOLDEN)
     return (x >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
 
 

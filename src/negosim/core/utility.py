@@ -130,6 +130,7 @@ class UtilityTables:
     grid: OutcomeGrid
     type_names: tuple[str, ...]
     type_e: F64
+    type_reservation: F64
     japan_state: F64
     japan_static: F64
     japan_hat_state: F64
@@ -220,6 +221,13 @@ def build_tables(spec: ScenarioSpec) -> UtilityTables:
         grid=grid,
         type_names=(japan.leader, *spec.politics.leader_types.keys()),
         type_e=np.array([p.concession_e or np.nan for p in types]),
+        type_reservation=np.array(
+            [japan.reservation]
+            + [
+                japan.reservation if t.reservation is None else t.reservation
+                for t in spec.politics.leader_types.values()
+            ]
+        ),
         japan_state=np.stack(j_state),
         japan_static=np.stack(j_static),
         japan_hat_state=np.stack(jh_state),

@@ -150,6 +150,7 @@ class LeaderType(Strict):
     normalize: bool = False
     ideal: dict[str, float]
     concession_e: float | None = Field(default=None, gt=0)
+    reservation: float | None = None
 
 
 class PoliticalCostItem(Strict):

@@ -139,9 +139,7 @@ def _annotation_at(
     return annotation, info
 
 
-def _field_names_at(
-    loc: Sequence[int | str], root: type[BaseModel] = ScenarioSpec
-) -> list[str]:
+def _field_names_at(loc: Sequence[int | str], root: type[BaseModel] = ScenarioSpec) -> list[str]:
     """List the declared field names of the model at ``loc`` (empty if not a model)."""
     annotation = _strip_optional(_annotation_at(loc, root)[0])
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
