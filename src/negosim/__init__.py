@@ -12,4 +12,11 @@ try:
 except metadata.PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "load_sweep"]
+
+
+def load_sweep(root: str):  # noqa: ANN201 - the type lives in negosim.sweep.load
+    """Open a sweep's results directory (see :func:`negosim.sweep.load.load_sweep`)."""
+    from negosim.sweep.load import load_sweep as _load
+
+    return _load(root)

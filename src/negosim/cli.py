@@ -12,6 +12,7 @@ from negosim import __version__
 EPILOG = """examples:
   negosim run configs/baseline.yaml                 one replicate, round-by-round account
   negosim run configs/baseline.yaml --seed 7 --out out/run7
+  negosim sweep experiments/omega_commitment.yaml    a parameter sweep, results in runs/
   negosim validate configs/*.yaml                    check scenario files
   negosim list                                       concession styles, China rules, events
 """
@@ -78,6 +79,53 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("configs", type=Path, nargs="+", metavar="CONFIG")
 
+    sweep = sub.add_parser(
+        "sweep",
+        help="run a parameter sweep (experiment file) and summarise outcome distributions",
+        description=(
+            "Run every design point of EXPERIMENT with its replicates, streaming results to "
+            "DIR as Parquet (one file per finished chunk, written atomically) with a "
+            "manifest; then print outcome distributions per point (mean, median, 5th/95th "
+            "percentiles, agreement rate with a 95 % Wilson interval; Sobol indices for "
+            "Sobol designs). Results are identical whatever the workers, chunk size, "
+            "executor, or resumption."
+        ),
+    )
+    sweep.add_argument(
+        "experiment",
+        type=Path,
+        help="experiment file (YAML), e.g. experiments/omega_commitment.yaml",
+    )
+    sweep.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="results directory (default: runs/<experiment name>)",
+    )
+    sweep.add_argument(
+        "--workers", type=_positive, metavar="N", help="worker processes (default: all cores)"
+    )
+    sweep.add_argument(
+        "--resume", action="store_true", help="keep DIR's finished chunks and run only the rest"
+    )
+    sweep.add_argument(
+        "--executor",
+        choices=["inline", "process", "dask"],
+        help="where chunks run (default: process pool; inline for one chunk)",
+    )
+    sweep.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler address, e.g. tcp://host:8786 (implies dask)",
+    )
+    sweep.add_argument(
+        "--chunk-size",
+        type=_positive,
+        metavar="RUNS",
+        help="runs per task (default: the file's chunk_size, else 2000)",
+    )
+    sweep.add_argument("--no-progress", action="store_true", help="no progress bar")
+
     sub.add_parser(
         "list",
         help="list concession styles, China reaction rules and event kinds",
@@ -107,6 +155,49 @@ def _run(args: argparse.Namespace) -> int:
             args.out / "summary.json", scenario, [seed], model.rounds, summary, table
         )
         print(f"\nwrote {table} and {path}")
+    return 0
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    import time
+
+    from negosim.sweep import load_experiment, load_sweep, run_sweep
+    from negosim.sweep.stats import format_report
+    from negosim.sweep.store import SweepDirectoryError
+
+    experiment = load_experiment(args.experiment)
+    out = args.out or Path("runs") / experiment.spec.name
+    started = time.perf_counter()
+    try:
+        outcome = run_sweep(
+            experiment,
+            out,
+            workers=args.workers,
+            executor=args.executor,
+            scheduler=args.scheduler,
+            resume=args.resume,
+            chunk_runs=args.chunk_size,
+            progress=not args.no_progress,
+        )
+    except SweepDirectoryError as err:
+        print(f"negosim sweep: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(
+            f"interrupted: finished chunks are saved in {out}; run the same command with "
+            "--resume to complete it",
+            file=sys.stderr,
+        )
+        return 130
+    elapsed = time.perf_counter() - started
+    rate = outcome.runs_run / elapsed if elapsed > 0 else float("nan")
+    print(
+        f"{experiment.spec.name}: {len(experiment.points)} points × "
+        f"{experiment.spec.replicates} replicates; ran {outcome.runs_run} runs in "
+        f"{outcome.chunks_run} chunks ({outcome.executor}) in {elapsed:.2f} s "
+        f"({rate:,.0f} runs/s); results in {out}\n"
+    )
+    print(format_report(load_sweep(out), experiment.spec.report))
     return 0
 
 
@@ -150,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from negosim.scenario import ScenarioError
 
     args = build_parser().parse_args(argv)
-    handlers = {"run": _run, "validate": _validate, "list": _list}
+    handlers = {"run": _run, "sweep": _sweep, "validate": _validate, "list": _list}
     try:
         return handlers[args.command](args)
     except ScenarioError as err:

@@ -1,0 +1,28 @@
+"""The outcomes a run records, derived from the model itself so the list never drifts."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from negosim.scenario import Scenario
+
+#: Identify a row in every stored table; always kept.
+RUN_KEYS = ("point", "replicate", "seed")
+ROUND_KEYS = ("point", "replicate", "seed", "round")
+
+
+@lru_cache(maxsize=16)
+def _probe(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    from negosim.model import NegotiationModel
+    from negosim.outcomes import round_table, summarize
+    from negosim.scenario import load_scenario_text
+
+    model = NegotiationModel(load_scenario_text(text), seeds=[0], rounds=1).run()
+    runs = tuple(c for c in summarize(model) if c not in RUN_KEYS)
+    rounds = tuple(c for c in round_table(model) if c not in ROUND_KEYS)
+    return runs, rounds
+
+
+def recorded_columns(scenario: Scenario) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(per-run outcome names, per-round outcome names) that runs of ``scenario`` record."""
+    return _probe(scenario.text)

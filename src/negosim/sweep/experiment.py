@@ -1,0 +1,272 @@
+"""Experiment files: which scenario parameters to vary, how to sample them, what to keep.
+
+An experiment names a base scenario, the parameters to vary by their dotted path in it, a
+design (grid, random, Latin hypercube, Sobol/Saltelli), replicates per point, a master seed
+and what to record. It is checked at the boundary with the same quality of errors as a
+scenario (file, line, field path, what was given, what is allowed), and every design point
+is turned into a validated scenario before a single run starts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import Field, ValidationError
+
+from negosim.scenario import (
+    Problem,
+    Scenario,
+    ScenarioError,
+    apply_overrides,
+    load_scenario,
+    scenario_from_mapping,
+)
+from negosim.scenario.problems import Reporter, did_you_mean
+from negosim.scenario.schema import Strict
+from negosim.scenario.structure import report_validation_error
+from negosim.scenario.yaml_lines import parse_yaml
+
+Value = float | int | str | bool
+Method = Literal["grid", "random", "latin_hypercube", "sobol"]
+DEFAULT_REPORT = (
+    "deal_reached",
+    "first_deal_round",
+    "final_tariff",
+    "final_security_commitment",
+    "china_max_level",
+    "japan_utility",
+    "us_utility",
+)
+
+
+class ParameterSpec(Strict):
+    """How one parameter varies: listed values (grid) or a range (sampled designs)."""
+
+    values: list[Value] | None = Field(default=None, min_length=1)
+    min: float | None = None
+    max: float | None = None
+    integer: bool = False
+
+
+class DesignSpec(Strict):
+    """The sampling design over the varied parameters."""
+
+    method: Method = "grid"
+    samples: int | None = Field(default=None, ge=1, le=1_000_000)
+    second_order: bool = False
+    parameters: dict[str, ParameterSpec] = Field(min_length=1)
+
+
+class KeepSpec(Strict):
+    """Which outcomes to store: per run (summary columns) and per run and round."""
+
+    runs: Literal["all"] | list[str] = "all"
+    rounds: Literal["all", "none"] | list[str] = "all"
+
+
+class ExperimentSpec(Strict):
+    """A whole experiment file."""
+
+    name: str
+    description: str = ""
+    scenario: str
+    seed: int = Field(ge=0, lt=2**63)
+    replicates: int = Field(ge=1, le=10_000_000)
+    rounds: int | None = Field(default=None, ge=1, le=120)
+    common_random_numbers: bool = False
+    design: DesignSpec
+    keep: KeepSpec = KeepSpec()
+    chunk_size: int | None = Field(default=None, ge=1)
+    report: list[str] = [
+        "deal_reached",
+        "first_deal_round",
+        "final_tariff",
+        "final_security_commitment",
+        "china_max_level",
+        "japan_utility",
+        "us_utility",
+    ]
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A checked experiment: its spec, base scenario, design points and identity."""
+
+    spec: ExperimentSpec
+    source: str
+    text: str
+    base: Scenario
+    base_data: dict[str, object]
+    points: list[dict[str, Value]]
+    sha256: str
+
+    @property
+    def parameter_paths(self) -> list[str]:
+        """The varied dotted paths, in file order."""
+        return list(self.spec.design.parameters)
+
+    @property
+    def rounds(self) -> int:
+        """Rounds per run: the experiment's, else the scenario's."""
+        return self.spec.rounds or self.base.spec.protocol.rounds
+
+    @property
+    def total_runs(self) -> int:
+        """Points × replicates."""
+        return len(self.points) * self.spec.replicates
+
+
+def _check_design(spec: ExperimentSpec, r: Reporter) -> None:
+    """Grid needs values; sampled designs need min < max and a sample count."""
+    design = spec.design
+    sampled = design.method != "grid"
+    if sampled and design.samples is None:
+        r.add(
+            "design.samples",
+            f"required for method '{design.method}'",
+            None,
+            "a whole number of samples ≥ 1 (for sobol: the base sample N, a power of 2)",
+        )
+    for path, param in design.parameters.items():
+        where = f"design.parameters.{path}"
+        if not sampled and param.values is None:
+            r.add(where, "a grid needs listed values", None, "values: [v1, v2, ...]")
+        if sampled:
+            if param.min is None or param.max is None:
+                r.add(where, f"method '{design.method}' needs a range", None, "min: a, max: b")
+            elif not param.min < param.max:
+                r.add(
+                    f"{where}.min",
+                    "min must be below max",
+                    f"min {param.min:g}, max {param.max:g}",
+                    "min < max",
+                )
+    if design.method == "sobol" and design.samples and design.samples & (design.samples - 1):
+        r.add(
+            "design.samples",
+            "Sobol/Saltelli sampling needs a power of 2",
+            str(design.samples),
+            "1, 2, 4, ..., 1024, ...",
+        )
+
+
+def _check_points(
+    exp_source: str,
+    base_data: dict[str, object],
+    points: list[dict[str, Value]],
+    r: Reporter,
+) -> None:
+    """Every design point must give a valid scenario; report each bad path once."""
+    seen: set[tuple[str, str]] = set()
+    for index, point in enumerate(points):
+        try:
+            scenario_from_mapping(apply_overrides(base_data, point), f"point {index}", text="")
+        except ScenarioError as err:
+            for problem in err.problems:
+                key = (problem.path, problem.message)
+                if key in seen:
+                    continue
+                seen.add(key)
+                varied = next((p for p in point if problem.path.startswith(p)), None)
+                where = f"design.parameters.{varied}" if varied else "design.parameters"
+                r.add(
+                    where,
+                    f"design point {index} {point}: {problem.path}: {problem.message}",
+                    problem.given,
+                    problem.allowed,
+                )
+
+
+def _check_keep(spec: ExperimentSpec, base: Scenario, r: Reporter) -> None:
+    """Kept and reported columns must be outcomes the model records for this scenario."""
+    from negosim.sweep.columns import recorded_columns
+
+    run_columns, round_columns = recorded_columns(base)
+    for field, allowed in (("runs", run_columns), ("rounds", round_columns)):
+        chosen = getattr(spec.keep, field)
+        if isinstance(chosen, list):
+            for i, name in enumerate(chosen):
+                if name not in allowed:
+                    r.add(
+                        f"keep.{field}.{i}",
+                        "not a recorded outcome" + did_you_mean(name, allowed),
+                        name,
+                        ", ".join(allowed),
+                    )
+    for i, name in enumerate(spec.report):
+        if name not in run_columns:
+            r.add(
+                f"report.{i}",
+                "not a per-run outcome" + did_you_mean(name, run_columns),
+                name,
+                ", ".join(run_columns),
+            )
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Read and check an experiment file and its design; raise ScenarioError on problems."""
+    from negosim.sweep.design import design_points
+
+    source = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as err:
+        raise ScenarioError([Problem(source, None, "", f"cannot read: {err.strerror}")]) from None
+    text = raw.decode("utf-8", errors="replace")
+    parsed = parse_yaml(text, source)
+    if not parsed.ok:
+        raise ScenarioError(parsed.problems)
+    r = Reporter(source, parsed.lines, list(parsed.problems))
+    if not isinstance(parsed.data, dict):
+        r.add("", "the top level must be a mapping of fields", None, "name, scenario, seed, ...")
+        raise ScenarioError(r.problems)
+    try:
+        spec = ExperimentSpec.model_validate(parsed.data)
+    except ValidationError as err:
+        report_validation_error(err, r, root=ExperimentSpec)
+        raise ScenarioError(r.problems) from None
+    _check_design(spec, r)
+    scenario_path = (Path(path).parent / spec.scenario).resolve()
+    try:
+        base = load_scenario(scenario_path)
+    except ScenarioError as err:
+        r.add(
+            "scenario",
+            f"the base scenario {spec.scenario!r} is not valid",
+            spec.scenario,
+            "a valid scenario file (run negosim validate on it)",
+        )
+        raise ScenarioError(r.problems + err.problems) from None
+    _check_keep(spec, base, r)
+    if r.problems:
+        raise ScenarioError(r.problems)
+    base_data = yaml.safe_load(base.text)
+    leaf_check = {p: _sample_value(spec.design.parameters[p]) for p in spec.design.parameters}
+    try:
+        apply_overrides(base_data, leaf_check)
+    except ScenarioError as err:
+        for problem in err.problems:
+            r.add(
+                f"design.parameters.{problem.path}",
+                "names no parameter of the scenario; " + problem.message,
+                problem.path,
+                problem.allowed,
+            )
+        raise ScenarioError(r.problems) from None
+    points = design_points(spec)
+    _check_points(source, base_data, points, r)
+    if r.problems:
+        raise ScenarioError(r.problems)
+    identity = hashlib.sha256(raw + b"\0" + base.text.encode("utf-8")).hexdigest()
+    return Experiment(spec, source, text, base, base_data, points, identity)
+
+
+def _sample_value(param: ParameterSpec) -> Value:
+    """Any value of the parameter, used to check that its path exists."""
+    if param.values:
+        return param.values[0]
+    return param.min if param.min is not None else 0.0

@@ -1,0 +1,72 @@
+"""Loading a sweep's results: ``negosim.load_sweep(DIR)``.
+
+The files are plain Parquet, so any tool reads them without negosim::
+
+    import pandas as pd
+    runs = pd.read_parquet("runs/omega/runs")           # every run, one row each
+    rounds = pd.read_parquet("runs/omega/rounds")       # every run and round
+    params = pd.read_parquet("runs/omega/parameters.parquet")
+
+    import duckdb
+    duckdb.sql("SELECT point, avg(deal_reached::INT) FROM 'runs/omega/runs/*.parquet' GROUP BY 1")
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+
+@dataclass
+class Sweep:
+    """A sweep directory: manifest, parameter table, runs and (lazily) rounds."""
+
+    root: Path
+    manifest: dict[str, Any] = field(repr=False)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every chunk finished (the manifest records an end time)."""
+        return bool(self.manifest.get("finished"))
+
+    @cached_property
+    def parameters(self) -> pd.DataFrame:
+        """One row per design point: ``point`` and each varied dotted path."""
+        return pd.read_parquet(self.root / "parameters.parquet")
+
+    def _read(self, folder: str, keys: list[str], columns: list[str] | None) -> pd.DataFrame:
+        path = self.root / folder
+        if not any(path.glob("part-*.parquet")):
+            return pd.DataFrame(columns=keys)
+        wanted = None if columns is None else list(dict.fromkeys(keys + columns))
+        frame = pd.read_parquet(path, columns=wanted)
+        return frame.sort_values(keys, kind="stable").reset_index(drop=True)
+
+    def runs_frame(self, columns: list[str] | None = None) -> pd.DataFrame:
+        """Runs (optionally only some columns), with each point's parameter values."""
+        frame = self._read("runs", ["point", "replicate"], columns)
+        return frame.merge(self.parameters, on="point", how="left", validate="many_to_one")
+
+    @cached_property
+    def runs(self) -> pd.DataFrame:
+        """Every run, one row each, with its point's parameter values."""
+        return self.runs_frame()
+
+    @cached_property
+    def rounds(self) -> pd.DataFrame:
+        """Every run and round (empty when the experiment kept no per-round outcomes)."""
+        return self._read("rounds", ["point", "replicate", "round"], None)
+
+
+def load_sweep(root: str | Path) -> Sweep:
+    """Open the sweep written to ``root`` by ``negosim sweep``."""
+    root = Path(root)
+    manifest_path = root / "manifest.json"
+    if not manifest_path.exists():
+        raise FileNotFoundError(f"{root} holds no sweep (no manifest.json)")
+    return Sweep(root, json.loads(manifest_path.read_text()))

@@ -1,0 +1,169 @@
+"""Running a sweep: chunks out to an executor, results streamed to disk as they finish.
+
+The driver keeps a bounded number of chunks in flight (twice the workers), writes each
+finished chunk at once and forgets it, so memory stays flat however large the sweep; it
+alone reports progress. An interrupted sweep keeps every finished chunk; ``resume`` redoes
+only the rest, and the result is identical to an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from negosim.sweep.executors import make_executor
+from negosim.sweep.experiment import Experiment
+from negosim.sweep.plan import DEFAULT_CHUNK_RUNS, Chunk, plan_chunks
+from negosim.sweep.store import SweepStore, finish, new_manifest, open_store
+from negosim.sweep.worker import ChunkTask, run_chunk
+
+
+@dataclass(frozen=True)
+class SweepOutcome:
+    """What a call to :func:`run_sweep` did."""
+
+    root: Path
+    chunks: int
+    chunks_run: int
+    runs_run: int
+    executor: str
+
+
+def _keep(choice: object) -> tuple[str, ...] | None:
+    """keep: 'all' → None (everything), 'none' → (), a list → that tuple."""
+    if choice == "all":
+        return None
+    if choice == "none":
+        return ()
+    return tuple(choice)  # type: ignore[arg-type]
+
+
+def _tasks(experiment: Experiment, chunks: list[Chunk]) -> list[ChunkTask]:
+    spec = experiment.spec
+    return [
+        ChunkTask(
+            identity=experiment.sha256,
+            base_data=experiment.base_data,
+            overrides={p.point: experiment.points[p.point] for p in chunk.pieces},
+            chunk=chunk,
+            master_seed=spec.seed,
+            common_random_numbers=spec.common_random_numbers,
+            rounds=experiment.rounds,
+            keep_runs=_keep(spec.keep.runs),
+            keep_rounds=_keep(spec.keep.rounds),
+        )
+        for chunk in chunks
+    ]
+
+
+def choose_executor(requested: str | None, scheduler: str | None, todo_chunks: int) -> str:
+    """Pick inline for a single chunk, dask when a scheduler is named, else a process pool."""
+    if requested:
+        return requested
+    if scheduler:
+        return "dask"
+    return "inline" if todo_chunks <= 1 else "process"
+
+
+def _progress(total: int, initial: int, enabled: bool, points: int):  # noqa: ANN202
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total,
+        initial=initial,
+        unit="run",
+        unit_scale=True,
+        dynamic_ncols=True,
+        disable=None if enabled else True,
+        file=sys.stderr,
+        desc=f"{points} points",
+        smoothing=0.1,
+    )
+
+
+def run_sweep(
+    experiment: Experiment,
+    out: Path,
+    workers: int | None = None,
+    executor: str | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    chunk_runs: int | None = None,
+    progress: bool = True,
+) -> SweepOutcome:
+    """Run (or finish) ``experiment`` into ``out``; see the module docstring."""
+    workers = workers or os.cpu_count() or 1
+    store, manifest = open_store(out, experiment, resume)
+    if manifest is None:
+        chunk_runs = chunk_runs or experiment.spec.chunk_size or DEFAULT_CHUNK_RUNS
+        chunks = plan_chunks(len(experiment.points), experiment.spec.replicates, chunk_runs)
+        manifest = new_manifest(experiment, chunk_runs, len(chunks))
+        out.mkdir(parents=True, exist_ok=True)
+        store.write_parameters(experiment)
+        store.write_manifest(manifest)
+    else:
+        chunks = plan_chunks(
+            len(experiment.points), experiment.spec.replicates, manifest["chunk_runs"]
+        )
+        store.discard_partial()
+        manifest.setdefault("resumed", []).append(manifest.get("finished") or "unfinished")
+    done = store.done_chunks()
+    todo = [c for c in chunks if c.index not in done]
+    kind = choose_executor(executor, scheduler, len(todo))
+    manifest["executor"] = {"kind": kind, "workers": workers}  # informational only
+    store.write_manifest(manifest)
+    runs_done = sum(c.runs for c in chunks if c.index in done)
+    with _progress(experiment.total_runs, runs_done, progress, len(experiment.points)) as bar:
+        _drive(store, _tasks(experiment, todo), kind, workers, scheduler, bar)
+    finish(store, manifest)
+    return SweepOutcome(out, len(chunks), len(todo), sum(c.runs for c in todo), kind)
+
+
+def _drive(
+    store: SweepStore,
+    tasks: list[ChunkTask],
+    kind: str,
+    workers: int,
+    scheduler: str | None,
+    bar: object,
+) -> None:
+    """Submit tasks with at most 2 × workers in flight; write each result as it arrives."""
+    if not tasks:
+        return
+    queue = iter(tasks)
+    in_flight: dict[Future[object], ChunkTask] = {}
+    limit = 2 * workers
+    with make_executor(kind, workers, scheduler) as pool:
+
+        def submit_next() -> None:
+            task = next(queue, None)
+            if task is not None:
+                in_flight[pool.submit(run_chunk, task)] = task
+
+        previous = signal.getsignal(signal.SIGTERM)
+        signal.signal(signal.SIGTERM, _raise_interrupt)  # kill → same clean stop as Ctrl-C
+        try:
+            for _ in range(limit):
+                submit_next()
+            while in_flight:
+                finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    task = in_flight.pop(future)
+                    result = future.result()
+                    store.write_chunk(result.index, result.runs, result.rounds)
+                    bar.update(task.chunk.runs)  # type: ignore[attr-defined]
+                    submit_next()
+        except BaseException:
+            for future in in_flight:
+                future.cancel()
+            raise
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
