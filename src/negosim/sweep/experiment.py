@@ -81,15 +81,7 @@ class ExperimentSpec(Strict):
     design: DesignSpec
     keep: KeepSpec = KeepSpec()
     chunk_size: int | None = Field(default=None, ge=1)
-    report: list[str] = [
-        "deal_reached",
-        "first_deal_round",
-        "final_tariff",
-        "final_security_commitment",
-        "china_max_level",
-        "japan_utility",
-        "us_utility",
-    ]
+    report: list[str] = Field(default_factory=lambda: list(DEFAULT_REPORT))
 
 
 @dataclass(frozen=True)
