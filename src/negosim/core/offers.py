@@ -14,6 +14,8 @@ candidates are computed once, cached for the run, and queried for all its replic
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,14 +98,98 @@ def split_groups(inverse: I64, count: int) -> list[I64]:
     return np.split(order, bounds)
 
 
-class OfferSearch:
-    """Per-run cache of candidate sets; answers offer queries for a batch."""
+class SharedCache:
+    """Process-wide LRU of candidate sets, keyed by a fingerprint of their inputs.
 
-    def __init__(self, tables: UtilityTables) -> None:
+    A candidate set is a pure function of a few value tables and (threat, belief). Sweeps
+    over parameters that leave those tables alone (China's ω, approval, concession speed,
+    threats, hazards, ...) therefore share candidate sets across design points and chunks
+    in the same worker. Bounded in bytes; least recently used entries go first.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._entries: OrderedDict[tuple[object, ...], tuple[object, int]] = OrderedDict()
+
+    def get(self, key: tuple[object, ...]) -> object | None:
+        """The cached value, or None."""
+        hit = self._entries.get(key)
+        if hit is None:
+            return None
+        self._entries.move_to_end(key)
+        return hit[0]
+
+    def put(self, key: tuple[object, ...], value: object, nbytes: int) -> None:
+        """Store ``value``, evicting the least recently used entries beyond the budget."""
+        self._entries[key] = (value, nbytes)
+        self.bytes += nbytes
+        while self.bytes > self.max_bytes and len(self._entries) > 1:
+            _, (_, size) = self._entries.popitem(last=False)
+            self.bytes -= size
+
+    def clear(self) -> None:
+        """Forget everything (tests use it to compare cold and warm results)."""
+        self._entries.clear()
+        self.bytes = 0
+
+
+SHARED = SharedCache(max_bytes=256 * 2**20)
+
+
+def _fingerprint(arrays: list[F64], extra: str) -> bytes:
+    digest = hashlib.blake2b(extra.encode(), digest_size=16)
+    for array in arrays:
+        digest.update(np.ascontiguousarray(array).tobytes())
+        digest.update(str(array.shape).encode())
+    return digest.digest()
+
+
+class OfferSearch:
+    """Answers offer queries for a batch; candidate sets are cached across runs by content."""
+
+    def __init__(self, tables: UtilityTables, cache: SharedCache = SHARED) -> None:
         self.tables = tables
-        self._cache: dict[tuple[str, int, float, float], Candidates] = {}
-        self._best: dict[tuple[str, int, float, float], float] = {}
-        self._static_front: dict[tuple[str, int], I64] = {}
+        self.cache = cache
+        self._identities: dict[tuple[str, int], bytes] = {}
+
+    def _identity(self, proposer: str, leader: int) -> bytes:
+        """Fingerprint of every table the proposer's candidate sets depend on."""
+        key = (proposer, leader)
+        if key not in self._identities:
+            t = self.tables
+            if proposer == "us":
+                own = [
+                    t.us_state,
+                    t.us_static,
+                    t.japan_hat_state[leader],
+                    t.japan_hat_static[leader],
+                ]
+            elif proposer == "japan":
+                own = [
+                    t.japan_state[leader],
+                    t.japan_static[leader],
+                    t.us_hat_state,
+                    t.us_hat_static,
+                    t.cost_state,
+                    t.cost_static,
+                ]
+            else:
+                own = [t.japan_state[leader], t.japan_static[leader], t.us_state, t.us_static]
+            extra = repr(
+                (
+                    proposer,
+                    t.security_weight,
+                    t.security.model_dump(),
+                    t.entrapment_from,
+                    t.grid.block_shape,
+                    t.grid.static_shape,
+                )
+            )
+            self._identities[key] = _fingerprint(
+                [*own, t.s_fraction, t.d_fraction, t.s_value], extra
+            )
+        return self._identities[key]
 
     def _japan_security(self, threat: float, belief: float) -> F64:
         t = self.tables
@@ -132,16 +218,19 @@ class OfferSearch:
         For 'benchmark' the own column is Japan's true utility and the other the US's.
         The static block's frontier does not depend on the beliefs and is cached per leader.
         """
-        key = (proposer, leader, threat, belief)
-        if key in self._cache:
-            return self._cache[key]
+        identity = self._identity(proposer, leader)
+        key = ("candidates", identity, threat, belief)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached  # type: ignore[return-value]
         own, other, cost = self._parts(proposer, leader, threat, belief)
         with_cost = proposer == "japan"
         columns = [(own[i], other[i]) + ((-cost[i],) if with_cost else ()) for i in (0, 1)]
-        static_key = (proposer, leader)
-        if static_key not in self._static_front:
-            self._static_front[static_key] = _front(columns[1])
-        state_idx, static_idx = _front(columns[0]), self._static_front[static_key]
+        static_idx = self.cache.get(("static front", identity))
+        if static_idx is None:
+            static_idx = _front(columns[1])
+            self.cache.put(("static front", identity), static_idx, static_idx.nbytes)
+        state_idx = _front(columns[0])
         bb = np.repeat(state_idx, len(static_idx))
         gg = np.tile(static_idx, len(state_idx))
         u_own, u_other = own[0][bb] + own[1][gg], other[0][bb] + other[1][gg]
@@ -160,7 +249,10 @@ class OfferSearch:
             own_best=float(own[0].max() + own[1].max()),
             with_cost=with_cost,
         )
-        self._cache[key] = found
+        nbytes = sum(
+            a.nbytes for a in (found.state, found.static, found.own, found.other, found.cost)
+        )
+        self.cache.put(key, found, nbytes)
         return found
 
     def best_own(self, proposer: str, leader: I64, threat: F64, belief: F64) -> F64:
@@ -168,11 +260,14 @@ class OfferSearch:
         unique, inverse = group_keys(leader, threat, belief)
         best = np.empty(len(unique))
         for i, row in enumerate(unique):
-            key = (proposer, int(row[0]), float(row[1]), float(row[2]))
-            if key not in self._best:
-                own = self._parts(*key)[0]
-                self._best[key] = float(own[0].max() + own[1].max())
-            best[i] = self._best[key]
+            leader, threat_i, belief_i = int(row[0]), float(row[1]), float(row[2])
+            key = ("best", self._identity(proposer, leader), threat_i, belief_i)
+            value = self.cache.get(key)
+            if value is None:
+                own = self._parts(proposer, leader, threat_i, belief_i)[0]
+                value = float(own[0].max() + own[1].max())
+                self.cache.put(key, value, 64)
+            best[i] = value
         return best[inverse]
 
     def offers(
