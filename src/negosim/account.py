@@ -29,6 +29,8 @@ def _month(start: str, round_index: int) -> str:
 
 
 def _number(value: float) -> str:
+    if value == int(value):
+        return f"{value:,.0f}"
     return f"{value:,.1f}" if abs(value) >= 100 else f"{value:g}"
 
 
