@@ -26,14 +26,16 @@ from negosim.scenario import Scenario
 def atomic_path(final: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``final``; rename it into place only on success."""
     final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
-    os.close(fd)
+    tmp: str | None = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
+        os.close(fd)
         yield Path(tmp)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; results are for sharing
         os.replace(tmp, final)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise
 
 
@@ -81,7 +83,19 @@ def write_table(columns: Columns, stem: Path) -> Path:
 def versions() -> dict[str, str]:
     """Versions of negosim and of what its results depend on."""
     found = {"python": platform.python_version()}
-    for package in ("negosim", "mesa", "numpy", "pydantic", "pyyaml", "pyarrow"):
+    for package in (
+        "negosim",
+        "mesa",
+        "numpy",
+        "pydantic",
+        "pyyaml",
+        "pyarrow",
+        "pandas",
+        "scipy",
+        "salib",
+        "dask",
+        "distributed",
+    ):
         try:
             found[package] = metadata.version(package)
         except metadata.PackageNotFoundError:

@@ -63,6 +63,11 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     return [p for _, p in indexed]
 
 
+def num(x: float) -> str:
+    """Compact number for messages (``0.95``, not ``0.9500000000000001``)."""
+    return f"{x:.10g}"
+
+
 def short_repr(value: object, limit: int = GIVEN_LIMIT) -> str:
     """``repr`` of a given value, shortened so one bad value cannot flood the terminal."""
     if value is None or isinstance(value, bool):  # as written in YAML, not as Python

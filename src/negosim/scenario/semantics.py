@@ -15,7 +15,8 @@ import difflib
 import math
 from collections.abc import Iterator, Mapping
 
-from negosim.scenario.problems import Reporter, did_you_mean, quoted_choices, short_repr
+from negosim.scenario.china_checks import check_china
+from negosim.scenario.problems import Reporter, did_you_mean, num, quoted_choices
 from negosim.scenario.scales import check_scales
 from negosim.scenario.schema import IssueSpec, LeaderType, NegotiatorSpec, ScenarioSpec
 
@@ -24,13 +25,6 @@ STEP_TOLERANCE = 1e-9
 GRID_LIMIT = 5_000_000
 REQUIRED_ROLES = ("commitment", "tariff", "defense")
 OPTIONAL_ROLES = ("investment",)
-THRESHOLD_COUNT = 5
-COERCION_LEVELS = 6  # China's coercion levels 0..5
-
-
-def num(x: float) -> str:
-    """Compact number for messages (``0.95``, not ``0.9500000000000001``)."""
-    return f"{x:.10g}"
 
 
 def check_semantics(spec: ScenarioSpec, reporter: Reporter) -> None:
@@ -43,7 +37,7 @@ def check_semantics(spec: ScenarioSpec, reporter: Reporter) -> None:
     _check_politics(spec, reporter)
     _check_election(spec, reporter)
     _check_registries(spec, reporter)
-    _check_china(spec, reporter)
+    check_china(spec, reporter)
     _check_protocol(spec, reporter)
     check_scales(spec, reporter)
 
@@ -343,57 +337,6 @@ def _check_registries(spec: ScenarioSpec, r: Reporter) -> None:
         )
 
 
-def _check_china(spec: ScenarioSpec, r: Reporter) -> None:
-    """Ordered-logit thresholds and per-level observables have one entry per level."""
-    china = spec.china
-    thresholds = china.thresholds
-    if len(thresholds) != THRESHOLD_COUNT:
-        r.add(
-            "china.thresholds",
-            f"expected exactly {THRESHOLD_COUNT} thresholds "
-            f"(one per step between the {COERCION_LEVELS} coercion levels), "
-            f"got {len(thresholds)}",
-            short_repr(thresholds),
-            f"a list of {THRESHOLD_COUNT} strictly increasing numbers",
-        )
-    for index in range(1, len(thresholds)):
-        if thresholds[index] <= thresholds[index - 1]:
-            r.add(
-                f"china.thresholds.{index}",
-                "thresholds must be strictly increasing",
-                num(thresholds[index]),
-                f"a number > {num(thresholds[index - 1])}",
-            )
-    for level in china.levels:
-        if not 0 <= level < COERCION_LEVELS:
-            r.add(
-                f"china.levels.{level}",
-                "no such coercion level",
-                str(level),
-                f"an integer in [0, {COERCION_LEVELS - 1}]",
-            )
-    observables = china.observables
-    for name in ("presence_probability", "sea_entry_rate", "airspace_rate"):
-        values: list[float] = getattr(observables, name)
-        path = f"china.observables.{name}"
-        if len(values) != COERCION_LEVELS:
-            r.add(
-                path,
-                f"expected one value per coercion level 0-{COERCION_LEVELS - 1}, got {len(values)}",
-                short_repr(values),
-                f"a list of exactly {COERCION_LEVELS} numbers",
-            )
-        is_probability = name == "presence_probability"
-        for index, value in enumerate(values):
-            if value < 0 or (is_probability and value > 1):
-                r.add(
-                    f"{path}.{index}",
-                    "out of range",
-                    num(value),
-                    "a number in [0, 1]" if is_probability else "a number ≥ 0",
-                )
-
-
 def _check_protocol(spec: ScenarioSpec, r: Reporter) -> None:
     """Deadline and scheduled events must fall inside the simulated rounds."""
     rounds = spec.protocol.rounds
@@ -411,31 +354,3 @@ def _check_protocol(spec: ScenarioSpec, r: Reporter) -> None:
 
 
 # --- resolution -----------------------------------------------------------------------------
-
-
-def resolve(spec: ScenarioSpec) -> ScenarioSpec:
-    """Build the spec the core sees: disabled issues gone, weights normalised, deadline set.
-
-    Must only be called on a spec that passed :func:`check_semantics`. Priority and ideal
-    mappings are re-ordered to the issues' file order so vectors line up with issue names.
-    """
-    order = list(enabled_issues(spec))
-    data = spec.model_dump()
-    data["issues"] = {name: data["issues"][name] for name in order}
-    blocks = [data["agents"]["japan"], data["agents"]["us"]]
-    blocks += list(data["politics"]["leader_types"].values())
-    for block in blocks:
-        priorities = {name: block["priorities"][name] for name in order}
-        if block["normalize"]:
-            total = sum(priorities.values())
-            priorities = {name: weight / total for name, weight in priorities.items()}
-        block["priorities"] = priorities
-        block["ideal"] = {name: block["ideal"][name] for name in order}
-    politics = data["politics"]
-    politics["political_cost"] = {
-        k: v for k, v in politics["political_cost"].items() if k in data["issues"]
-    }
-    politics["red_lines"] = [x for x in politics["red_lines"] if x["issue"] in data["issues"]]
-    if data["protocol"]["deadline"] is None:
-        data["protocol"]["deadline"] = data["protocol"]["rounds"]
-    return ScenarioSpec.model_validate(data)

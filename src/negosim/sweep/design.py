@@ -15,6 +15,7 @@ are the same on every machine and every resume.
 from __future__ import annotations
 
 import itertools
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -62,9 +63,12 @@ def _unit_samples(spec: ExperimentSpec) -> NDArray[np.float64]:
 
 
 def _scale(unit: float, param: ParameterSpec) -> Value:
+    """Map u in [0, 1) to the range; integers are equally likely, endpoints included."""
     assert param.min is not None and param.max is not None  # checked at the boundary
-    value = param.min + unit * (param.max - param.min)
-    return round(value) if param.integer else float(value)
+    if param.integer:
+        low, high = math.ceil(param.min), math.floor(param.max)
+        return min(high, low + math.floor(unit * (high - low + 1)))
+    return float(param.min + unit * (param.max - param.min))
 
 
 def design_points(spec: ExperimentSpec) -> list[dict[str, Value]]:

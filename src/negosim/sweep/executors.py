@@ -88,6 +88,9 @@ def make_executor(kind: str, workers: int, scheduler: str | None = None) -> Iter
             initargs=(os.getpid(),),
         )
         try:
+            # start (fork) every worker now, while the driver has no other threads yet
+            for future in [pool.submit(os.getpid) for _ in range(workers)]:
+                future.result()
             yield pool
         finally:
             pool.shutdown(wait=True, cancel_futures=True)

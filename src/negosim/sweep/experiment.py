@@ -189,6 +189,23 @@ def _check_keep(spec: ExperimentSpec, base: Scenario, r: Reporter) -> None:
                         name,
                         ", ".join(allowed),
                     )
+    kept = spec.keep.runs
+    if isinstance(kept, list):
+        for i, name in enumerate(spec.report):
+            if name in run_columns and name not in kept:
+                r.add(
+                    f"report.{i}",
+                    "reported but not kept in keep.runs",
+                    name,
+                    "an outcome listed in keep.runs: " + ", ".join(kept),
+                )
+        if "deal_reached" not in kept:
+            r.add(
+                "keep.runs",
+                "must keep deal_reached (the agreement rate is always reported)",
+                ", ".join(kept),
+                "a list that includes deal_reached",
+            )
     for i, name in enumerate(spec.report):
         if name not in run_columns:
             r.add(

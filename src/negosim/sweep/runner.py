@@ -11,14 +11,21 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+import threading
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 
 from negosim.sweep.executors import make_executor
 from negosim.sweep.experiment import Experiment
 from negosim.sweep.plan import DEFAULT_CHUNK_RUNS, Chunk, plan_chunks
-from negosim.sweep.store import SweepStore, finish, new_manifest, open_store
+from negosim.sweep.store import (
+    SweepStore,
+    check_stored_points,
+    finish,
+    new_manifest,
+    open_store,
+)
 from negosim.sweep.worker import ChunkTask, run_chunk
 
 
@@ -98,70 +105,72 @@ def run_sweep(
     """Run (or finish) ``experiment`` into ``out``; see the module docstring."""
     workers = workers or os.cpu_count() or 1
     store, manifest = open_store(out, experiment, resume)
-    if manifest is None:
+    fresh = manifest is None
+    if fresh:
         chunk_runs = chunk_runs or experiment.spec.chunk_size or DEFAULT_CHUNK_RUNS
         chunks = plan_chunks(len(experiment.points), experiment.spec.replicates, chunk_runs)
         manifest = new_manifest(experiment, chunk_runs, len(chunks))
-        out.mkdir(parents=True, exist_ok=True)
-        store.write_parameters(experiment)
-        store.write_manifest(manifest)
+        done: set[int] = set()
     else:
+        assert manifest is not None
+        check_stored_points(store, experiment)
         chunks = plan_chunks(
             len(experiment.points), experiment.spec.replicates, manifest["chunk_runs"]
         )
         store.discard_partial()
         manifest.setdefault("resumed", []).append(manifest.get("finished") or "unfinished")
-    done = store.done_chunks()
+        done = store.done_chunks()
     todo = [c for c in chunks if c.index not in done]
     kind = choose_executor(executor, scheduler, len(todo))
     manifest["executor"] = {"kind": kind, "workers": workers}  # informational only
-    store.write_manifest(manifest)
     runs_done = sum(c.runs for c in chunks if c.index in done)
-    with _progress(experiment.total_runs, runs_done, progress, len(experiment.points)) as bar:
-        _drive(store, _tasks(experiment, todo), kind, workers, scheduler, bar)
+    # The pool starts (forks) before any Parquet I/O or progress bar starts threads.
+    with make_executor(kind if todo else "inline", workers, scheduler) as pool:
+        if fresh:
+            out.mkdir(parents=True, exist_ok=True)
+            store.write_parameters(experiment)
+        store.write_manifest(manifest)
+        with _progress(experiment.total_runs, runs_done, progress, len(experiment.points)) as bar:
+            _drive(store, _tasks(experiment, todo), pool, workers, bar)
     finish(store, manifest)
     return SweepOutcome(out, len(chunks), len(todo), sum(c.runs for c in todo), kind)
 
 
 def _drive(
-    store: SweepStore,
-    tasks: list[ChunkTask],
-    kind: str,
-    workers: int,
-    scheduler: str | None,
-    bar: object,
+    store: SweepStore, tasks: list[ChunkTask], pool: Executor, workers: int, bar: object
 ) -> None:
     """Submit tasks with at most 2 × workers in flight; write each result as it arrives."""
     if not tasks:
         return
     queue = iter(tasks)
     in_flight: dict[Future[object], ChunkTask] = {}
-    limit = 2 * workers
-    with make_executor(kind, workers, scheduler) as pool:
 
-        def submit_next() -> None:
-            task = next(queue, None)
-            if task is not None:
-                in_flight[pool.submit(run_chunk, task)] = task
+    def submit_next() -> None:
+        task = next(queue, None)
+        if task is not None:
+            in_flight[pool.submit(run_chunk, task)] = task
 
-        previous = signal.getsignal(signal.SIGTERM)
-        signal.signal(signal.SIGTERM, _raise_interrupt)  # kill → same clean stop as Ctrl-C
-        try:
-            for _ in range(limit):
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGTERM) if main else None
+    if main:  # kill → the same clean stop as Ctrl-C (signals are the main thread's only)
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        for _ in range(2 * workers):
+            submit_next()
+        while in_flight:
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in finished:
+                task = in_flight.pop(future)
+                result = future.result()
+                store.write_chunk(result.index, result.runs, result.rounds)
+                bar.update(task.chunk.runs)  # type: ignore[attr-defined]
                 submit_next()
-            while in_flight:
-                finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    task = in_flight.pop(future)
-                    result = future.result()
-                    store.write_chunk(result.index, result.runs, result.rounds)
-                    bar.update(task.chunk.runs)  # type: ignore[attr-defined]
-                    submit_next()
-        except BaseException:
-            for future in in_flight:
-                future.cancel()
-            raise
-        finally:
+    except BaseException:
+        for future in in_flight:
+            future.cancel()
+        raise
+    finally:
+        if main:
             signal.signal(signal.SIGTERM, previous)
 
 

@@ -26,13 +26,24 @@ Z95 = 1.959963984540054
 def wilson_interval(
     successes: np.ndarray, trials: np.ndarray, z: float = Z95
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for a binomial proportion (bounds in [0, 1])."""
+    """Wilson score interval for a binomial proportion (bounds in [0, 1]; NaN for n = 0).
+
+    The bounds are exactly 0 when there is no success and exactly 1 when every trial
+    succeeded, so the interval always contains the observed share.
+    """
+    k = np.asarray(successes, dtype=np.float64)
     n = np.asarray(trials, dtype=np.float64)
-    p = np.divide(successes, n, out=np.full_like(n, np.nan), where=n > 0)
-    denom = 1.0 + z**2 / n
-    centre = (p + z**2 / (2 * n)) / denom
-    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    low = np.full(n.shape, np.nan)
+    high = np.full(n.shape, np.nan)
+    ok = n > 0
+    p = k[ok] / n[ok]
+    m = n[ok]
+    denom = 1.0 + z**2 / m
+    centre = (p + z**2 / (2 * m)) / denom
+    half = z * np.sqrt(p * (1 - p) / m + z**2 / (4 * m**2)) / denom
+    low[ok] = np.where(k[ok] == 0, 0.0, np.clip(centre - half, 0, 1))
+    high[ok] = np.where(k[ok] == m, 1.0, np.clip(centre + half, 0, 1))
+    return low, high
 
 
 def _values(frame: pd.DataFrame, outcome: str) -> pd.Series:
@@ -130,7 +141,8 @@ def format_report(sweep: Sweep, outcomes: list[str]) -> str:
     if sweep.manifest["design"]["method"] == "sobol":
         for outcome in outcomes:
             try:
-                indices = sobol_indices(sweep, outcome)
+                second = bool(sweep.manifest["design"].get("second_order", False))
+                indices = sobol_indices(sweep, outcome, second_order=second)
             except ValueError as err:
                 parts += ["", f"Sobol indices of {outcome}: not computed ({err})"]
                 continue

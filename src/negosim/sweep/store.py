@@ -113,6 +113,7 @@ def new_manifest(experiment: Experiment, chunk_runs: int, chunks: int) -> dict[s
         },
         "design": {
             "method": spec.design.method,
+            "second_order": spec.design.second_order,
             "parameters": experiment.parameter_paths,
             "points": len(experiment.points),
         },
@@ -162,6 +163,27 @@ def open_store(root: Path, experiment: Experiment, resume: bool) -> tuple[SweepS
             f"finished chunks and run the rest, or choose another --out"
         )
     return store, manifest
+
+
+def check_stored_points(store: SweepStore, experiment: Experiment) -> None:
+    """Refuse to resume when the design points differ from the ones stored.
+
+    The identity covers the files, not the libraries that turn a sampled design into
+    points: another scipy or SALib could compute other points from the same files, and new
+    chunks would silently mix them in.
+    """
+    path = store.root / "parameters.parquet"
+    if not path.exists():
+        raise SweepDirectoryError(f"{store.root} has a manifest but no parameters.parquet")
+    stored = pq.read_table(path).to_pydict()
+    for name in experiment.parameter_paths:
+        current = [point[name] for point in experiment.points]
+        if stored.get(name) != current:
+            raise SweepDirectoryError(
+                f"{store.root}: the design points computed now differ from the stored ones "
+                f"(parameter {name!r}); a library that samples the design may have changed "
+                "(see manifest versions). Start a new --out to rerun."
+            )
 
 
 def finish(store: SweepStore, manifest: dict[str, Any]) -> None:

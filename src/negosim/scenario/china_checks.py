@@ -1,0 +1,64 @@
+"""Cross-field checks of China's section.
+
+The ordered logit's thresholds and the per-level tables of observables must match the six
+coercion levels.
+"""
+
+from __future__ import annotations
+
+from negosim.scenario.problems import Reporter, num, short_repr
+from negosim.scenario.schema import ScenarioSpec
+
+THRESHOLD_COUNT = 5
+COERCION_LEVELS = 6  # China's coercion levels 0..5
+
+
+def check_china(spec: ScenarioSpec, r: Reporter) -> None:
+    """Ordered-logit thresholds and per-level observables have one entry per level."""
+    china = spec.china
+    thresholds = china.thresholds
+    if len(thresholds) != THRESHOLD_COUNT:
+        r.add(
+            "china.thresholds",
+            f"expected exactly {THRESHOLD_COUNT} thresholds "
+            f"(one per step between the {COERCION_LEVELS} coercion levels), "
+            f"got {len(thresholds)}",
+            short_repr(thresholds),
+            f"a list of {THRESHOLD_COUNT} strictly increasing numbers",
+        )
+    for index in range(1, len(thresholds)):
+        if thresholds[index] <= thresholds[index - 1]:
+            r.add(
+                f"china.thresholds.{index}",
+                "thresholds must be strictly increasing",
+                num(thresholds[index]),
+                f"a number > {num(thresholds[index - 1])}",
+            )
+    for level in china.levels:
+        if not 0 <= level < COERCION_LEVELS:
+            r.add(
+                f"china.levels.{level}",
+                "no such coercion level",
+                str(level),
+                f"an integer in [0, {COERCION_LEVELS - 1}]",
+            )
+    observables = china.observables
+    for name in ("presence_probability", "sea_entry_rate", "airspace_rate"):
+        values: list[float] = getattr(observables, name)
+        path = f"china.observables.{name}"
+        if len(values) != COERCION_LEVELS:
+            r.add(
+                path,
+                f"expected one value per coercion level 0-{COERCION_LEVELS - 1}, got {len(values)}",
+                short_repr(values),
+                f"a list of exactly {COERCION_LEVELS} numbers",
+            )
+        is_probability = name == "presence_probability"
+        for index, value in enumerate(values):
+            if value < 0 or (is_probability and value > 1):
+                r.add(
+                    f"{path}.{index}",
+                    "out of range",
+                    num(value),
+                    "a number in [0, 1]" if is_probability else "a number ≥ 0",
+                )
