@@ -66,9 +66,18 @@ def _init_worker(parent: int) -> None:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    """Use fork on Linux (fast start, imports shared); spawn elsewhere."""
+    """Use fork on Linux while the driver is single-threaded; forkserver or spawn otherwise.
+
+    fork starts workers instantly with negosim already imported, but forking a process that
+    runs other threads (a notebook, a test runner, a Dask client) can deadlock the child;
+    there a fork server, started clean with negosim preloaded, forks the workers instead.
+    """
     if sys.platform.startswith("linux"):
-        return multiprocessing.get_context("fork")
+        if threading.active_count() == 1:
+            return multiprocessing.get_context("fork")
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["negosim.sweep.worker"])
+        return context
     return multiprocessing.get_context("spawn")
 
 
