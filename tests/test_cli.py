@@ -535,3 +535,23 @@ def test_console_script_on_a_broken_file_has_no_traceback(tmp_path):
     assert done.stdout == ""
     assert "Traceback" not in done.stderr
     assert f"{config}:" in done.stderr and "did you mean 'boulware'?" in done.stderr
+
+
+def test_run_out_writes_csv_when_no_parquet_engine(tmp_path, monkeypatch, capsys):
+    """Without pyarrow the per-round table falls back to CSV, with the same rows."""
+    import csv
+
+    from negosim import results
+
+    monkeypatch.setattr(results, "parquet_available", lambda: False)
+    out = tmp_path / "csvrun"
+    assert main(["run", "configs/baseline.yaml", "--quiet", "--out", str(out)]) == 0
+    capsys.readouterr()
+    with (out / "rounds.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 12
+    assert [int(r["round"]) for r in rows] == list(range(1, 13))
+    assert {"reason", "offer_tariff", "approval", "coercion_level", "nikkei"} <= set(rows[0])
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["per_round_table"] == "rounds.csv"
+    assert not (out / "rounds.parquet").exists()
