@@ -474,3 +474,24 @@ def running(process: psutil.Process) -> bool:
         return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
+
+
+def test_repeated_sweeps_in_one_process_all_complete_and_agree(small, reference, tmp_path):
+    """A notebook runs several sweeps in one process: after the first, the driver has other
+    threads, so workers come from a fork server; its workers must not mistake the server
+    for a dead driver (they used to exit after a second: BrokenProcessPool)."""
+    for i, workers in enumerate((2, 1, 2)):
+        out = tmp_path / f"again{i}"
+        run_sweep(small, out, workers=workers, executor="process", chunk_runs=7, progress=True)
+        assert_same_dataset(reference, out)
+
+
+def test_default_chunking_gives_every_worker_the_same_number_of_chunks():
+    from negosim.sweep.plan import balanced_chunk_runs, plan_chunks
+
+    assert balanced_chunk_runs(120, 2) == 120  # tiny: one chunk, inline
+    for total, workers in ((10_000, 2), (16_000, 2), (51_200, 2), (4_001, 2), (10_000, 3)):
+        size = balanced_chunk_runs(total, workers)
+        chunks = plan_chunks(total, 1, size)
+        assert len(chunks) % workers == 0
+        assert sum(c.runs for c in chunks) == total

@@ -21,6 +21,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -50,27 +51,48 @@ class InlineExecutor(Executor):
         return future
 
 
-def _watch_parent(parent: int, interval: float = 1.0) -> None:
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, killed but not yet reaped, counts as dead)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc: ask the kernel whether the pid exists
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+
+def _watch_driver(driver: int, parent: int, interval: float = 0.5) -> None:
     while True:
         time.sleep(interval)
-        if os.getppid() != parent:
+        if os.getppid() != parent or not _alive(driver):
             os._exit(70)  # the driver died: nothing will collect our results
 
 
-def _init_worker(parent: int) -> None:
-    """Pool-worker start-up: pin thread pools, and die with the driver."""
+def _init_worker(driver: int) -> None:
+    """Pool-worker start-up: pin thread pools, ignore Ctrl-C, and die with the driver.
+
+    The worker's parent is the driver (fork, spawn) or a fork server; it watches both its
+    parent and the driver itself, so it exits when either goes away.
+    """
     for name, value in DETERMINISM_ENV.items():
         os.environ[name] = value
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    threading.Thread(target=_watch_driver, args=(driver, os.getppid()), daemon=True).start()
 
 
 def _context() -> multiprocessing.context.BaseContext:
     """Use fork on Linux while the driver is single-threaded; forkserver or spawn otherwise.
 
     fork starts workers instantly with negosim already imported, but forking a process that
-    runs other threads (a notebook, a test runner, a Dask client) can deadlock the child;
-    there a fork server, started clean with negosim preloaded, forks the workers instead.
+    runs other Python threads (a notebook, a test runner, a Dask client) can deadlock the
+    child; there a fork server, started clean with negosim preloaded, forks the workers
+    instead. Arrow's C++ threads (started by importing pyarrow) are fork-aware: Arrow
+    re-creates its pools in the child through pthread_atfork.
     """
     if sys.platform.startswith("linux"):
         if threading.active_count() == 1:
@@ -98,8 +120,10 @@ def make_executor(kind: str, workers: int, scheduler: str | None = None) -> Iter
         )
         try:
             # start (fork) every worker now, while the driver has no other threads yet
-            for future in [pool.submit(os.getpid) for _ in range(workers)]:
-                future.result()
+            with warnings.catch_warnings():  # see _context: only fork-aware C++ threads
+                warnings.filterwarnings("ignore", "This process .* is multi-threaded")
+                for future in [pool.submit(os.getpid) for _ in range(workers)]:
+                    future.result()
             yield pool
         finally:
             pool.shutdown(wait=True, cancel_futures=True)

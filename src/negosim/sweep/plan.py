@@ -10,10 +10,24 @@ executor's overhead without making progress reports coarse.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 #: Default runs per chunk: ≈0.3 s of the baseline on one core (see benchmarks/).
 DEFAULT_CHUNK_RUNS = 2000
+
+
+def balanced_chunk_runs(total: int, workers: int, target: int = DEFAULT_CHUNK_RUNS) -> int:
+    """Runs per chunk near ``target`` with a chunk count that is a multiple of ``workers``.
+
+    Five chunks on two workers leave one worker idle for the last; six do not. A sweep of
+    at most ``target`` runs stays one chunk (it runs inline). The choice
+    is recorded in the manifest, so a resumed sweep keeps it whatever its worker count.
+    """
+    if total <= target:
+        return max(1, total)  # a tiny sweep: one chunk, run inline
+    chunks = math.ceil(math.ceil(total / target) / workers) * workers
+    return max(1, math.ceil(total / chunks))
 
 
 @dataclass(frozen=True)

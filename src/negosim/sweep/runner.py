@@ -18,7 +18,7 @@ from pathlib import Path
 
 from negosim.sweep.executors import make_executor
 from negosim.sweep.experiment import Experiment
-from negosim.sweep.plan import DEFAULT_CHUNK_RUNS, Chunk, plan_chunks
+from negosim.sweep.plan import Chunk, balanced_chunk_runs, plan_chunks
 from negosim.sweep.store import (
     SweepStore,
     check_stored_points,
@@ -77,8 +77,11 @@ def choose_executor(requested: str | None, scheduler: str | None, todo_chunks: i
 
 
 def _progress(total: int, initial: int, enabled: bool, points: int):  # noqa: ANN202
+    import tqdm as tqdm_module
     from tqdm import tqdm
 
+    # tqdm's monitor thread outlives the bar; a driver with extra threads could not fork
+    tqdm_module.tqdm.monitor_interval = 0
     return tqdm(
         total=total,
         initial=initial,
@@ -107,7 +110,11 @@ def run_sweep(
     store, manifest = open_store(out, experiment, resume)
     fresh = manifest is None
     if fresh:
-        chunk_runs = chunk_runs or experiment.spec.chunk_size or DEFAULT_CHUNK_RUNS
+        chunk_runs = (
+            chunk_runs
+            or experiment.spec.chunk_size
+            or balanced_chunk_runs(experiment.total_runs, 1 if executor == "inline" else workers)
+        )
         chunks = plan_chunks(len(experiment.points), experiment.spec.replicates, chunk_runs)
         manifest = new_manifest(experiment, chunk_runs, len(chunks))
         done: set[int] = set()
