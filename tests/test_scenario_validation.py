@@ -106,8 +106,12 @@ def test_deadline_defaults_to_rounds(tmp_path):
 
 def test_problem_format():
     problem = Problem(
-        "configs/bad.yaml", 42, "agents.japan.priorities.tarif",
-        "unknown field; did you mean 'tariff'?", None, "security_commitment, tariff",
+        "configs/bad.yaml",
+        42,
+        "agents.japan.priorities.tarif",
+        "unknown field; did you mean 'tariff'?",
+        None,
+        "security_commitment, tariff",
     )
     assert str(problem) == (
         "configs/bad.yaml:42: agents.japan.priorities.tarif: unknown field; "
@@ -183,8 +187,11 @@ def test_duplicate_key_reported_at_second_occurrence(tmp_path):
 
 
 def test_duplicate_key_in_flow_mapping(tmp_path):
-    text = edit(BASE_TEXT, "{dove: 0.3, centrist: 0.3, hawk: 0.4}",
-                "{dove: 0.3, centrist: 0.3, hawk: 0.4, dove: 0.1}")
+    text = edit(
+        BASE_TEXT,
+        "{dove: 0.3, centrist: 0.3, hawk: 0.4}",
+        "{dove: 0.3, centrist: 0.3, hawk: 0.4, dove: 0.1}",
+    )
     problem = only(check(text, tmp_path), "politics.election.successor_shares.dove")
     assert problem.line == line_of(text, "successor_shares:")
     assert "duplicate" in problem.message
@@ -251,8 +258,11 @@ def test_missing_required_field_points_at_parent(tmp_path):
 
 
 def test_list_item_paths_and_lines(tmp_path):
-    text = edit(BASE_TEXT, "events: []",
-                "events:\n  - {round: 2, kind: detente}\n  - round: 3\n    kind: detent")
+    text = edit(
+        BASE_TEXT,
+        "events: []",
+        "events:\n  - {round: 2, kind: detente}\n  - round: 3\n    kind: detent",
+    )
     problem = only(check(text, tmp_path), "events.1.kind")
     assert problem.line == line_of(text, "kind: detent", after="round: 3")
     assert "did you mean 'detente'?" in problem.message
@@ -274,7 +284,10 @@ def test_all_structural_problems_reported_in_line_order(tmp_path):
     text = edit(text, "    step: 0.1\n", "    step: 0.1\n    step: 0.2\n")
     problems = check(text, tmp_path)
     assert [p.path for p in problems] == [
-        "protocol.rounds", "issues.defense_budget.step", "china.omega", "china.memroy",
+        "protocol.rounds",
+        "issues.defense_budget.step",
+        "china.omega",
+        "china.memroy",
     ]
     assert [p.line for p in problems] == sorted(p.line for p in problems)
 
@@ -370,8 +383,9 @@ def test_bad_china_rule(tmp_path):
 
 
 def test_bad_successor_shares(tmp_path):
-    text = edit(BASE_TEXT, "{dove: 0.3, centrist: 0.3, hawk: 0.4}",
-                "{dove: 0.3, centrist: 0.3, hak: 0.5}")
+    text = edit(
+        BASE_TEXT, "{dove: 0.3, centrist: 0.3, hawk: 0.4}", "{dove: 0.3, centrist: 0.3, hak: 0.5}"
+    )
     problems = check(text, tmp_path)
     line = line_of(text, "successor_shares:")
     unknown = only(problems, "politics.election.successor_shares.hak")
@@ -411,10 +425,14 @@ def test_threshold_count(tmp_path):
 
 
 def test_observables_per_level(tmp_path):
-    text = edit(BASE_TEXT, "presence_probability: [0.975, 0.975,",
-                "presence_probability: [1.975, 0.975,")
-    text = edit(text, "airspace_rate: [0.05, 0.05, 0.05, 0.5, 0.5, 0.5]",
-                "airspace_rate: [0.05, 0.05, 0.05, 0.5, 0.5]")
+    text = edit(
+        BASE_TEXT, "presence_probability: [0.975, 0.975,", "presence_probability: [1.975, 0.975,"
+    )
+    text = edit(
+        text,
+        "airspace_rate: [0.05, 0.05, 0.05, 0.5, 0.5, 0.5]",
+        "airspace_rate: [0.05, 0.05, 0.05, 0.5, 0.5]",
+    )
     problems = check(text, tmp_path)
     prob = only(problems, "china.observables.presence_probability.0")
     assert prob.allowed == "a number in [0, 1]"
@@ -436,14 +454,14 @@ def test_issue_geometry(tmp_path):
     text = edit(BASE_TEXT, "    status_quo: 1.8 ", "    status_quo: 0.8 ")
     text = edit(text, "    step: 50\n", "    step: 300\n")
     text = edit(text, "    us_threat_point: 25 ", "    us_threat_point: 55 ")
-    text = edit(text, "      4: \"3 + operational", "      9: \"3 + operational")
+    text = edit(text, '      4: "3 + operational', '      9: "3 + operational')
     problems = check(text, tmp_path)
     assert only(problems, "issues.defense_budget.status_quo").allowed == "a number in [1, 5]"
     step = only(problems, "issues.investment_pledge.step")
     assert step.line == line_of(text, "step: 300")
     assert "divides 1000" in step.allowed
     assert only(problems, "issues.tariff.us_threat_point").given == "55"
-    assert only(problems, "issues.security_commitment.levels.9").line == line_of(text, "9: \"3")
+    assert only(problems, "issues.security_commitment.levels.9").line == line_of(text, '9: "3')
 
 
 def test_min_not_below_max(tmp_path):
