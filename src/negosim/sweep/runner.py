@@ -90,7 +90,7 @@ def _progress(total: int, initial: int, enabled: bool, points: int):  # noqa: AN
         dynamic_ncols=True,
         disable=None if enabled else True,
         file=sys.stderr,
-        desc=f"{points} points",
+        desc="sweep",
         smoothing=0.1,
     )
 
@@ -151,6 +151,7 @@ def _drive(
         return
     queue = iter(tasks)
     in_flight: dict[Future[object], ChunkTask] = {}
+    points = _PointCounter(tasks)
 
     def submit_next() -> None:
         task = next(queue, None)
@@ -170,6 +171,7 @@ def _drive(
                 task = in_flight.pop(future)
                 result = future.result()
                 store.write_chunk(result.index, result.runs, result.rounds)
+                bar.set_postfix_str(points.finish(task), refresh=False)  # type: ignore[attr-defined]
                 bar.update(task.chunk.runs)  # type: ignore[attr-defined]
                 submit_next()
     except BaseException:
@@ -179,6 +181,25 @@ def _drive(
     finally:
         if main:
             signal.signal(signal.SIGTERM, previous)
+
+
+class _PointCounter:
+    """Counts design points whose every run is written, for the progress bar."""
+
+    def __init__(self, tasks: list[ChunkTask]) -> None:
+        self.remaining: dict[int, int] = {}
+        for task in tasks:
+            for piece in task.chunk.pieces:
+                self.remaining[piece.point] = self.remaining.get(piece.point, 0) + piece.runs
+        self.total = len(self.remaining)
+        self.done = 0
+
+    def finish(self, task: ChunkTask) -> str:
+        """Record a written chunk; return 'points k/n' (of the points this call runs)."""
+        for piece in task.chunk.pieces:
+            self.remaining[piece.point] -= piece.runs
+            self.done += self.remaining[piece.point] == 0
+        return f"points {self.done}/{self.total}"
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:
