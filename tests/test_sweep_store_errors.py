@@ -525,3 +525,48 @@ def test_an_unreadable_experiment_path(tmp_path, capsys):
         load_experiment(tmp_path / "missing.yaml")
     code, _, err = cli(capsys, "sweep", tmp_path / "missing.yaml", "--no-progress")
     assert code == 2 and "missing.yaml" in err
+
+
+# --- fixed overrides (set:) -------------------------------------------------------------------
+
+PRIORITY_SWEEP = TINY.replace(
+    "design:\n  method: grid\n  parameters:\n"
+    "    china.omega: {values: [0.0, 0.75]}\n"
+    "    issues.security_commitment.status_quo: {values: [1, 3]}\n",
+    "set:\n  agents.japan.normalize: true\n"
+    "design:\n  method: grid\n  parameters:\n"
+    "    agents.japan.priorities.security_commitment: {values: [0.2, 0.5]}\n",
+)
+
+
+def test_set_applies_fixed_overrides_to_every_point(tmp_path):
+    """Sweeping one priority needs normalize: true; `set:` fixes it for every point."""
+    assert "set:" in PRIORITY_SWEEP
+    experiment = load_experiment(write(tmp_path, PRIORITY_SWEEP))
+    assert experiment.base_data["agents"]["japan"]["normalize"] is True
+    out = tmp_path / "out"
+    run_sweep(experiment, out, executor="inline", progress=False)
+    runs = load_sweep(out).runs
+    assert sorted(runs["agents.japan.priorities.security_commitment"].unique()) == [0.2, 0.5]
+
+
+def test_a_priority_sweep_without_normalize_suggests_set(tmp_path):
+    text = PRIORITY_SWEEP.replace("set:\n  agents.japan.normalize: true\n", "")
+    path = write(tmp_path, text)
+    with pytest.raises(ScenarioError) as err:
+        load_experiment(path)
+    problem = err.value.problems[0]
+    assert problem.path == "design.parameters.agents.japan.priorities.security_commitment"
+    assert problem.line == line_of(text, "agents.japan.priorities.security_commitment:")
+    assert "set: {agents.japan.normalize: true}" in problem.message
+
+
+def test_a_misspelt_set_path_names_the_paths_nearby(tmp_path):
+    text = PRIORITY_SWEEP.replace("agents.japan.normalize: true", "agents.japan.normalise: true")
+    path = write(tmp_path, text)
+    with pytest.raises(ScenarioError) as err:
+        load_experiment(path)
+    problem = err.value.problems[0]
+    assert problem.path == "set.agents.japan.normalise"
+    assert problem.line == line_of(text, "agents.japan.normalise")
+    assert "normalize" in problem.allowed

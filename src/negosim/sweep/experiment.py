@@ -78,6 +78,7 @@ class ExperimentSpec(Strict):
     replicates: int = Field(ge=1, le=10_000_000)
     rounds: int | None = Field(default=None, ge=1, le=120)
     common_random_numbers: bool = False
+    set: dict[str, Value] = Field(default_factory=dict)
     design: DesignSpec
     keep: KeepSpec = KeepSpec()
     chunk_size: int | None = Field(default=None, ge=1)
@@ -163,14 +164,16 @@ def _check_points(
                 if key in seen:
                     continue
                 seen.add(key)
-                varied = next((p for p in point if problem.path.startswith(p)), None)
-                where = f"design.parameters.{varied}" if varied else "design.parameters"
-                r.add(
-                    where,
-                    f"design point {index} {point}: {problem.path}: {problem.message}",
-                    problem.given,
-                    problem.allowed,
+                varied = next(
+                    (p for p in point if problem.path.startswith(p) or p.startswith(problem.path)),
+                    None,
                 )
+                where = f"design.parameters.{varied}" if varied else "design.parameters"
+                message = f"design point {index} {point}: {problem.path}: {problem.message}"
+                if "normalize: true" in problem.message:
+                    block = problem.path.rsplit(".", 1)[0]
+                    message += f"; in an experiment add set: {{{block}.normalize: true}}"
+                r.add(where, message, problem.given, problem.allowed)
 
 
 def _check_keep(spec: ExperimentSpec, base: Scenario, r: Reporter) -> None:
@@ -254,6 +257,18 @@ def load_experiment(path: str | Path) -> Experiment:
     if r.problems:
         raise ScenarioError(r.problems)
     base_data = yaml.safe_load(base.text)
+    if spec.set:  # fixed overrides for every point, e.g. agents.japan.normalize: true
+        try:
+            base_data = apply_overrides(base_data, spec.set)
+        except ScenarioError as err:
+            for problem in err.problems:
+                r.add(
+                    f"set.{problem.path}",
+                    "names no parameter of the scenario; " + problem.message,
+                    problem.path,
+                    problem.allowed,
+                )
+            raise ScenarioError(r.problems) from None
     leaf_check = {p: _sample_value(spec.design.parameters[p]) for p in spec.design.parameters}
     try:
         apply_overrides(base_data, leaf_check)
