@@ -5,6 +5,7 @@ Japan's defense budget and an investment pledge; Japan's leader must carry the D
 leader links trade to security and may reverse, China reacts, markets move.
 """
 
+import os
 from importlib import metadata
 
 try:
@@ -15,7 +16,7 @@ except metadata.PackageNotFoundError:  # running from a source tree without inst
 __all__ = ["__version__", "load_sweep"]
 
 
-def load_sweep(root: str):  # noqa: ANN201 - the type lives in negosim.sweep.load
+def load_sweep(root: str | os.PathLike[str]):  # noqa: ANN201 - type in negosim.sweep.load
     """Open a sweep's results directory (see :func:`negosim.sweep.load.load_sweep`)."""
     from negosim.sweep.load import load_sweep as _load
 
