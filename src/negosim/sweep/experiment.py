@@ -184,14 +184,8 @@ def _check_keep(spec: ExperimentSpec, base: Scenario, r: Reporter) -> None:
     for field, allowed in (("runs", run_columns), ("rounds", round_columns)):
         chosen = getattr(spec.keep, field)
         if isinstance(chosen, list):
-            for i, name in enumerate(chosen):
-                if name not in allowed:
-                    r.add(
-                        f"keep.{field}.{i}",
-                        "not a recorded outcome" + did_you_mean(name, allowed),
-                        name,
-                        ", ".join(allowed),
-                    )
+            _known_names(r, f"keep.{field}", chosen, allowed, "not a recorded outcome")
+    _known_names(r, "report", spec.report, run_columns, "not a per-run outcome")
     kept = spec.keep.runs
     if isinstance(kept, list):
         for i, name in enumerate(spec.report):
@@ -209,14 +203,15 @@ def _check_keep(spec: ExperimentSpec, base: Scenario, r: Reporter) -> None:
                 ", ".join(kept),
                 "a list that includes deal_reached",
             )
-    for i, name in enumerate(spec.report):
-        if name not in run_columns:
-            r.add(
-                f"report.{i}",
-                "not a per-run outcome" + did_you_mean(name, run_columns),
-                name,
-                ", ".join(run_columns),
-            )
+
+
+def _known_names(
+    r: Reporter, path: str, names: list[str], allowed: tuple[str, ...], message: str
+) -> None:
+    """Report each of ``names`` (a list at ``path``) that is not in ``allowed``."""
+    for i, name in enumerate(names):
+        if name not in allowed:
+            r.add(f"{path}.{i}", message + did_you_mean(name, allowed), name, ", ".join(allowed))
 
 
 def load_experiment(path: str | Path) -> Experiment:
@@ -258,35 +253,36 @@ def load_experiment(path: str | Path) -> Experiment:
         raise ScenarioError(r.problems)
     base_data = yaml.safe_load(base.text)
     if spec.set:  # fixed overrides for every point, e.g. agents.japan.normalize: true
-        try:
-            base_data = apply_overrides(base_data, spec.set)
-        except ScenarioError as err:
-            for problem in err.problems:
-                r.add(
-                    f"set.{problem.path}",
-                    "names no parameter of the scenario; " + problem.message,
-                    problem.path,
-                    problem.allowed,
-                )
-            raise ScenarioError(r.problems) from None
-    leaf_check = {p: _sample_value(spec.design.parameters[p]) for p in spec.design.parameters}
-    try:
-        apply_overrides(base_data, leaf_check)
-    except ScenarioError as err:
-        for problem in err.problems:
-            r.add(
-                f"design.parameters.{problem.path}",
-                "names no parameter of the scenario; " + problem.message,
-                problem.path,
-                problem.allowed,
-            )
-        raise ScenarioError(r.problems) from None
+        base_data = _overridden(base_data, spec.set, "set", r)
+    samples = {p: _sample_value(spec.design.parameters[p]) for p in spec.design.parameters}
+    _overridden(base_data, samples, "design.parameters", r)  # every varied path must exist
     points = design_points(spec)
     _check_points(source, base_data, points, r)
     if r.problems:
         raise ScenarioError(r.problems)
     identity = hashlib.sha256(raw + b"\0" + base.text.encode("utf-8")).hexdigest()
     return Experiment(spec, source, text, base, base_data, points, identity)
+
+
+def _overridden(
+    data: dict[str, object], overrides: dict[str, Value], section: str, r: Reporter
+) -> dict[str, object]:
+    """Return ``data`` with ``overrides`` applied.
+
+    A path that names nothing is reported under ``section`` of the experiment file, with
+    the paths that exist nearby.
+    """
+    try:
+        return apply_overrides(data, overrides)
+    except ScenarioError as err:
+        for problem in err.problems:
+            r.add(
+                f"{section}.{problem.path}",
+                "names no parameter of the scenario; " + problem.message,
+                problem.path,
+                problem.allowed,
+            )
+        raise ScenarioError(r.problems) from None
 
 
 def _sample_value(param: ParameterSpec) -> Value:
