@@ -377,6 +377,17 @@ def fmt_s(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
+def print_profile_tables(prof: dict[str, Any], width: int = 52) -> None:
+    """The cProfile top rows, by cumulative and by own time (shared with sweep_speed.py)."""
+    for title, key in (("by cumulative time", "cumulative"), ("by own time", "tottime")):
+        print(f"   top {len(prof[key])} {title}:{'':<{width - 28}} ncalls   tottime   cumtime")
+        for row in prof[key]:
+            print(
+                f"   {row['function'][:width]:<{width}} {row['ncalls']:>8} "
+                f"{row['tottime_s']:>8.3f}s {row['cumtime_s']:>8.3f}s"
+            )
+
+
 def print_report(report: Json) -> None:
     """The compact table."""
     m = report["machine"]
@@ -467,13 +478,7 @@ def print_report(report: Json) -> None:
             f"\n4. cProfile of one {prof['replicates']:,}-replicate batch (model + summarize; "
             f"profiled total {prof['total_s']:.2f} s, inflated by profiling)"
         )
-        for title, key in (("by cumulative time", "cumulative"), ("by own time", "tottime")):
-            print(f"   top {len(prof[key])} {title}:      ncalls   tottime   cumtime")
-            for row in prof[key]:
-                print(
-                    f"   {row['function'][:52]:<52} {row['ncalls']:>8} "
-                    f"{row['tottime_s']:>8.3f}s {row['cumtime_s']:>8.3f}s"
-                )
+        print_profile_tables(prof)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

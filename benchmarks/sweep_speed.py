@@ -74,6 +74,7 @@ from run_speed import (
     load_average,
     machine_info,
     negosim_executable,
+    print_profile_tables,
     short_name,
     source_fingerprint,
     summary_of,
@@ -498,7 +499,10 @@ def child_profile(workers: int, top: int) -> Json:
         task = runner._tasks(
             experiment,
             runner.plan_chunks(
-                len(experiment.points), experiment.spec.replicates, runner.DEFAULT_CHUNK_RUNS
+                len(experiment.points),
+                experiment.spec.replicates,
+                experiment.spec.chunk_size
+                or runner.balanced_chunk_runs(experiment.total_runs, workers),
             ),
         )[0]
         worker._CACHE.clear()
@@ -731,22 +735,19 @@ def child_mesa(target_s: float, check_file: Path | None) -> Json:
 
 
 # -- the parent: orchestration ---------------------------------------------------------------
+def sweep_command(out: Path, workers: int) -> list[str]:
+    """The ``negosim sweep`` command line the benchmark times and samples."""
+    return [str(negosim_executable()), "sweep", str(EXPERIMENT), "--out", str(out),
+            "--workers", str(workers), "--no-progress"]  # fmt: skip
+
+
 def time_cli(workers: int, repeats: int, tmp: Path) -> Json:
     """``negosim sweep`` as a subprocess: one untimed run, then ``repeats`` timed ones."""
     walls, cpus, printed, others = [], [], [], []
     pattern = re.compile(r"ran (\d+) runs in (\d+) chunks \((\w+)\) in ([\d.]+) s")
     for i in range(repeats + 1):
         out = tmp / f"cli-{workers}-{i}"
-        command = [
-            str(negosim_executable()),
-            "sweep",
-            str(EXPERIMENT),
-            "--out",
-            str(out),
-            "--workers",
-            str(workers),
-            "--no-progress",
-        ]
+        command = sweep_command(out, workers)
         before, busy0 = children_rusage(), machine_busy_s()
         start = time.perf_counter()
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
@@ -777,16 +778,7 @@ def time_cli(workers: int, repeats: int, tmp: Path) -> Json:
 def memory_cli(workers: int, tmp: Path) -> Json:
     """Peak memory of the whole ``negosim sweep`` process tree, sampled."""
     out = tmp / f"mem-cli-{workers}"
-    command = [
-        str(negosim_executable()),
-        "sweep",
-        str(EXPERIMENT),
-        "--out",
-        str(out),
-        "--workers",
-        str(workers),
-        "--no-progress",
-    ]
+    command = sweep_command(out, workers)
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     sampler = TreeSampler(proc.pid)
     sampler.start()
@@ -1095,13 +1087,7 @@ def print_profile(prof: Json) -> None:
             f"{name} {seconds / total:.0%}" for name, seconds in prof["chunk_parts_s"].items()
         )
     )
-    for title, key in (("by cumulative time", "cumulative"), ("by own time", "tottime")):
-        print(f"   top {len(prof[key])} {title}:{'':<28} ncalls   tottime   cumtime")
-        for row in prof[key]:
-            print(
-                f"   {row['function'][:56]:<56} {row['ncalls']:>7} "
-                f"{row['tottime_s']:>8.3f}s {row['cumtime_s']:>8.3f}s"
-            )
+    print_profile_tables(prof, width=56)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
