@@ -122,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--chunk-size",
         type=_positive,
         metavar="RUNS",
-        help="runs per task (default: the file's chunk_size, else 2000)",
+        help="runs per task (default: the file's chunk_size, else ~2000, balanced over workers)",
     )
     sweep.add_argument("--no-progress", action="store_true", help="no progress bar")
 
