@@ -29,7 +29,7 @@ from negosim.core.protocol import Reason
 from negosim.model import NegotiationModel
 from negosim.outcomes import round_table, summarize
 from negosim.scenario import load_scenario
-from negosim.scenario.schema import EventKind
+from negosim.schema import EventKind
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "configs" / "baseline.yaml"

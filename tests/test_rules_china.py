@@ -21,7 +21,7 @@ from negosim.core.china import (
     propensity,
 )
 from negosim.core.rng import Purpose, inverse_cdf, replicate_keys, uniforms
-from negosim.scenario.schema import ChinaBeta, ChinaSpec, ObservablesSpec
+from negosim.schema import ChinaBeta, ChinaSpec, ObservablesSpec
 
 FAST = settings(max_examples=80, deadline=None)
 THETA = np.array([-1.5, 0.5, 1.5, 5.0, 10.0])

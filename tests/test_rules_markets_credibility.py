@@ -11,7 +11,7 @@ from scipy import stats
 from negosim.core.credibility import reversal_belief, reversal_hazard
 from negosim.core.markets import MarketShocks, compound, drawdown, market_returns
 from negosim.core.utility import security_terms
-from negosim.scenario.schema import MarketsSpec, ReversalSpec, SecuritySpec
+from negosim.schema import MarketsSpec, ReversalSpec, SecuritySpec
 
 FAST = settings(max_examples=80, deadline=None)
 MARKETS = MarketsSpec()  # -0.3 %/pt, +3.5 deal, -0.7 coercion, +10/step of .5, yen 1.6, 1.75

@@ -22,7 +22,7 @@ from negosim.core.politics import (
     win_set_radius,
 )
 from negosim.scenario import load_scenario
-from negosim.scenario.schema import ApprovalSpec, ElectionSpec, PoliticalCostItem, WinSetSpec
+from negosim.schema import ApprovalSpec, ElectionSpec, PoliticalCostItem, WinSetSpec
 
 FAST = settings(max_examples=80, deadline=None)
 WIN = WinSetSpec()  # K0 .6, A_ref .35, exponent 1.5, b .5, M -.1, σ_r .03

@@ -25,7 +25,7 @@ from negosim.core.rng import (
     uniform,
     uniforms,
 )
-from negosim.scenario.schema import ObservablesSpec
+from negosim.schema import ObservablesSpec
 
 FAST = settings(max_examples=60, deadline=None)
 

@@ -21,7 +21,7 @@ from negosim.core.utility import (
     threat_perception,
 )
 from negosim.scenario import load_scenario
-from negosim.scenario.schema import ScenarioSpec, SecuritySpec, ValueShape
+from negosim.schema import ScenarioSpec, SecuritySpec, ValueShape
 
 FAST = settings(max_examples=60, deadline=None)
 SEC = SecuritySpec()  # MODEL defaults: γ_A 1.0, γ_E 0.3, ε1 0.5, ψ0 0.5, ψ1 0.1, μ 0.3, π_TW 0.1

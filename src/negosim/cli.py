@@ -222,7 +222,7 @@ def _list(_: argparse.Namespace) -> int:
 
     from negosim.core.china import CHINA_RULES
     from negosim.core.concession import CONCESSION_STYLES
-    from negosim.scenario.schema import EventKind
+    from negosim.schema import EventKind
 
     print("concession styles (agents.*.concession.style):")
     for style in CONCESSION_STYLES.values():

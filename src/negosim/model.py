@@ -23,7 +23,7 @@ from negosim.core.protocol import Reason, proposer_of
 from negosim.core.state import BatchState, initial_state
 from negosim.core.utility import UtilityTables, build_tables
 from negosim.scenario import Scenario
-from negosim.scenario.schema import EventSpec, ScenarioSpec
+from negosim.schema import EventSpec
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -69,12 +69,17 @@ class NegotiationModel(mesa.Model):
 
     def __init__(
         self,
-        scenario: Scenario | ScenarioSpec,
+        scenario: Scenario,
         seeds: Sequence[int] | None = None,
         rounds: int | None = None,
         tables: UtilityTables | None = None,
     ) -> None:
-        spec = scenario.spec if isinstance(scenario, Scenario) else scenario
+        if not isinstance(scenario, Scenario):
+            raise TypeError(
+                "NegotiationModel takes a Scenario from negosim.scenario.load_scenario "
+                f"(checked and resolved), not {type(scenario).__name__}"
+            )
+        spec = scenario.spec
         seed_list = [int(s) for s in (seeds if seeds is not None else [spec.seed])]
         super().__init__(rng=seed_list[0])
         self.spec = spec

@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from negosim.core.concession import CONCESSION_STYLES
 from negosim.core.protocol import Reason, classify_response, reservation, time_fraction
-from negosim.scenario.schema import NegotiatorSpec
+from negosim.schema import NegotiatorSpec
 
 if TYPE_CHECKING:
     from negosim.model import NegotiationModel, RoundRecord

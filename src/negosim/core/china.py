@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from negosim.core.politics import logistic
-from negosim.scenario.schema import ChinaSpec, ObservablesSpec
+from negosim.schema import ChinaSpec, ObservablesSpec
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from negosim.scenario.schema import ReversalSpec
+from negosim.schema import ReversalSpec
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from negosim.scenario.schema import IssueSpec
+from negosim.schema import IssueSpec
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]

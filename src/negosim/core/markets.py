@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from negosim.scenario.schema import MarketsSpec
+from negosim.schema import MarketsSpec
 
 F64 = NDArray[np.float64]
 

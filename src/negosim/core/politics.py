@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from negosim.scenario.schema import ApprovalSpec, ElectionSpec, PoliticalCostItem, WinSetSpec
+from negosim.schema import ApprovalSpec, ElectionSpec, PoliticalCostItem, WinSetSpec
 
 if TYPE_CHECKING:
     from negosim.core.grid import OutcomeGrid

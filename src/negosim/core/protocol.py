@@ -12,7 +12,7 @@ from enum import IntEnum
 import numpy as np
 from numpy.typing import NDArray
 
-from negosim.scenario.schema import NegotiatorSpec
+from negosim.schema import NegotiatorSpec
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]

@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 from negosim.core.credibility import reversal_belief
 from negosim.core.rng import replicate_keys
 from negosim.core.utility import UtilityTables, threat_perception
-from negosim.scenario.schema import ScenarioSpec
+from negosim.schema import ScenarioSpec
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]

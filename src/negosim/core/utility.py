@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from negosim.core.grid import OutcomeGrid
 from negosim.core.politics import political_cost_tables
-from negosim.scenario.schema import NegotiatorSpec, ScenarioSpec, SecuritySpec, ValueShape
+from negosim.schema import NegotiatorSpec, ScenarioSpec, SecuritySpec, ValueShape
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]

@@ -13,7 +13,7 @@ from negosim.scenario.loader import (
 )
 from negosim.scenario.overrides import apply_overrides, leaf_paths
 from negosim.scenario.problems import Problem, ScenarioError
-from negosim.scenario.schema import ScenarioSpec
+from negosim.schema import ScenarioSpec
 
 __all__ = [
     "Problem",

@@ -7,7 +7,7 @@ coercion levels.
 from __future__ import annotations
 
 from negosim.scenario.problems import Reporter, num, short_repr
-from negosim.scenario.schema import ScenarioSpec
+from negosim.schema import ScenarioSpec
 
 THRESHOLD_COUNT = 5
 COERCION_LEVELS = 6  # China's coercion levels 0..5

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from negosim.scenario.schema import ScenarioSpec
+from negosim.schema import ScenarioSpec
 from negosim.scenario.semantics import enabled_issues
 
 

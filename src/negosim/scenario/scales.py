@@ -7,7 +7,7 @@ silently clipped or snapped inside the model; here they are named instead.
 from __future__ import annotations
 
 from negosim.scenario.problems import Reporter
-from negosim.scenario.schema import IssueSpec, ScenarioSpec
+from negosim.schema import IssueSpec, ScenarioSpec
 
 UNIT_EVENTS = {"taiwan_statement", "detente", "legal_shock"}
 

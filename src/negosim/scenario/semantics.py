@@ -15,10 +15,12 @@ import difflib
 import math
 from collections.abc import Iterator, Mapping
 
+from negosim.core.china import CHINA_RULES
+from negosim.core.concession import CONCESSION_STYLES
 from negosim.scenario.china_checks import check_china
 from negosim.scenario.problems import Reporter, did_you_mean, num, quoted_choices
 from negosim.scenario.scales import check_scales
-from negosim.scenario.schema import IssueSpec, LeaderType, NegotiatorSpec, ScenarioSpec
+from negosim.schema import IssueSpec, LeaderType, NegotiatorSpec, ScenarioSpec
 
 WEIGHT_TOLERANCE = 1e-6
 STEP_TOLERANCE = 1e-9
@@ -310,8 +312,6 @@ def _check_election(spec: ScenarioSpec, r: Reporter) -> None:
 
 def _check_registries(spec: ScenarioSpec, r: Reporter) -> None:
     """Names that select code (concession styles, China's rule) must exist in the registry."""
-    from negosim.core.concession import CONCESSION_STYLES
-
     styles = list(CONCESSION_STYLES)
     for side in ("japan", "us"):
         style = getattr(spec.agents, side).concession.style
@@ -322,10 +322,6 @@ def _check_registries(spec: ScenarioSpec, r: Reporter) -> None:
                 repr(style),
                 quoted_choices(styles),
             )
-    try:  # imported lazily: the registry lives in the core, which may import this package
-        from negosim.core.china import CHINA_RULES
-    except ImportError:
-        return
     rules = list(CHINA_RULES)
     rule = spec.china.rule
     if rule not in CHINA_RULES:

@@ -22,7 +22,7 @@ from negosim.scenario.problems import (
     quoted_choices,
     short_repr,
 )
-from negosim.scenario.schema import ScenarioSpec
+from negosim.schema import ScenarioSpec
 
 KEY_MARKER = "[key]"
 TYPE_ERRORS = {

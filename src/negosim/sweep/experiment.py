@@ -26,7 +26,7 @@ from negosim.scenario import (
     scenario_from_mapping,
 )
 from negosim.scenario.problems import Reporter, did_you_mean
-from negosim.scenario.schema import Strict
+from negosim.schema import Strict
 from negosim.scenario.structure import report_validation_error
 from negosim.scenario.yaml_lines import parse_yaml
 
