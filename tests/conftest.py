@@ -14,7 +14,7 @@ PRESETS = tuple(sorted(CONFIGS.glob("*.yaml")))
 
 
 @pytest.fixture(scope="session")
-def baseline():  # noqa: ANN201 - a Scenario; imported lazily so collection stays light
+def baseline():
     """The shipped baseline scenario, loaded once per test session."""
     from negosim.scenario import load_scenario
 

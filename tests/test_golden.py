@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
-from golden_tables import SCENARIOS, SEEDS, canonical_tables
 
 from conftest import CONFIGS, ROOT
+from golden_tables import SCENARIOS, SEEDS, canonical_tables
 
 GOLDEN = ROOT / "tests" / "golden"
 

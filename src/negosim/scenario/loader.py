@@ -17,10 +17,10 @@ from pydantic import ValidationError
 
 from negosim.scenario.problems import Problem, Reporter, ScenarioError, short_repr
 from negosim.scenario.resolve import resolve
-from negosim.schema import ScenarioSpec
 from negosim.scenario.semantics import check_semantics
 from negosim.scenario.structure import describe, report_validation_error
 from negosim.scenario.yaml_lines import parse_yaml
+from negosim.schema import ScenarioSpec
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from negosim.schema import ScenarioSpec
 from negosim.scenario.semantics import enabled_issues
+from negosim.schema import ScenarioSpec
 
 
 def resolve(spec: ScenarioSpec) -> ScenarioSpec:

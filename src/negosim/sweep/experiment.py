@@ -26,9 +26,9 @@ from negosim.scenario import (
     scenario_from_mapping,
 )
 from negosim.scenario.problems import Reporter, did_you_mean
-from negosim.schema import Strict
 from negosim.scenario.structure import report_validation_error
 from negosim.scenario.yaml_lines import parse_yaml
+from negosim.schema import Strict
 
 Value = float | int | str | bool
 Method = Literal["grid", "random", "latin_hypercube", "sobol"]
