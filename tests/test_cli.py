@@ -16,20 +16,19 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import get_args
 
 import numpy as np
 import pytest
 
 import negosim
 from negosim.cli import main
-from negosim.core.china import CHINA_RULES
+from negosim.core.china_rules import CHINA_RULES
 from negosim.core.concession import CONCESSION_STYLES
+from negosim.core.events import EVENT_KINDS
 from negosim.core.protocol import Reason
 from negosim.model import NegotiationModel
 from negosim.outcomes import round_table, summarize
 from negosim.scenario import load_scenario
-from negosim.schema import EventKind
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "configs" / "baseline.yaml"
@@ -443,14 +442,15 @@ def test_list_shows_the_registries(capsys):
     code, out, _ = cli(capsys, "list")
     assert code == 0
     assert "concession styles (agents.*.concession.style):" in out
-    assert "China reaction rules (china.rule):" in out
+    assert "China rules (china.rule):" in out
     assert "event kinds (events.N.kind):" in out
-    for name, style in CONCESSION_STYLES.items():
-        assert re.search(rf"^  {name} +e={style.default_e:g} ", out, flags=re.M), name
-    for name, rule in CHINA_RULES.items():
-        assert re.search(rf"^  {name} +{re.escape(rule.description)}", out, flags=re.M), name
-    for kind in get_args(EventKind):
-        assert re.search(rf"^  {kind}$", out, flags=re.M), kind
+    for registry in (CONCESSION_STYLES, CHINA_RULES, EVENT_KINDS):
+        for entry in registry.values():
+            line = rf"^  {entry.name} +{re.escape(entry.summary())}$"
+            assert re.search(line, out, flags=re.M), entry.name
+            assert entry.citation in out
+    for style in CONCESSION_STYLES.values():
+        assert f"parameters: e={style.default_e!r}, k=0.05]" in out
 
 
 @pytest.mark.parametrize(

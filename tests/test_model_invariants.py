@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from negosim.account import account, summary_lines
-from negosim.core.china import CHINA_RULES
+from negosim.core.china_rules import CHINA_RULES
 from negosim.core.concession import CONCESSION_STYLES
 from negosim.core.protocol import Reason
 from negosim.model import NegotiationModel

@@ -10,17 +10,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from negosim.core.china import (
+from negosim.core.china import draw_level, perceived_terms
+from negosim.core.china_rules import (
     CHINA_RULES,
-    LEVELS,
     ChinaInputs,
-    ObservableTables,
-    draw_level,
     ordered_logit_probabilities,
-    perceived_terms,
     propensity,
 )
+from negosim.core.observables import ObservableTables
 from negosim.core.rng import Purpose, inverse_cdf, replicate_keys, uniforms
+from negosim.schema import COERCION_LEVELS as LEVELS
 from negosim.schema import ChinaBeta, ChinaSpec, ObservablesSpec
 
 FAST = settings(max_examples=80, deadline=None)

@@ -81,21 +81,27 @@ def test_target_endpoints_every_style(style):
     s = CONCESSION_STYLES[style]
     e = s.default_e
     # r .5, U_max 1, k .05: p(0) = U_max - k(U_max - r) = 1 - .05·.5 = .975; p(1) = r = .5
-    assert float(s.target(0.0, 0.5, 1.0, e, 0.05)) == pytest.approx(0.975, abs=1e-14)
-    assert float(s.target(1.0, 0.5, 1.0, e, 0.05)) == pytest.approx(0.5, abs=1e-14)
+    assert float(s.target(0.0, 0.5, 1.0, {"e": e, "k": 0.05})) == pytest.approx(0.975, abs=1e-14)
+    assert float(s.target(1.0, 0.5, 1.0, {"e": e, "k": 0.05})) == pytest.approx(0.5, abs=1e-14)
 
 
 def test_target_hand_value_linear():
     # e 1, t .5: f = .525 → p = .5 + .5·(1 - .525) = .7375
-    assert float(POLY.target(0.5, 0.5, 1.0, 1.0, 0.05)) == pytest.approx(0.7375, abs=1e-15)
+    assert float(POLY.target(0.5, 0.5, 1.0, {"e": 1.0, "k": 0.05})) == pytest.approx(
+        0.7375, abs=1e-15
+    )
     # boulware e .5, t .5: f = .2875 → p = .5 + .5·.7125 = .85625
-    assert float(POLY.target(0.5, 0.5, 1.0, 0.5, 0.05)) == pytest.approx(0.85625, abs=1e-15)
+    assert float(POLY.target(0.5, 0.5, 1.0, {"e": 0.5, "k": 0.05})) == pytest.approx(
+        0.85625, abs=1e-15
+    )
 
 
 def test_target_vectorised_per_replicate():
     # two replicates, different r, U_max, e at t = .5 (k .05):
     # (r .2, U 1, e 1): .2 + .8·.475 = .58; (r .6, U .9, e .5): .6 + .3·.7125 = .81375
-    got = POLY.target(0.5, np.array([0.2, 0.6]), np.array([1.0, 0.9]), np.array([1.0, 0.5]), 0.05)
+    got = POLY.target(
+        0.5, np.array([0.2, 0.6]), np.array([1.0, 0.9]), {"e": np.array([1.0, 0.5]), "k": 0.05}
+    )
     np.testing.assert_allclose(got, [0.58, 0.81375], atol=1e-15)
 
 
@@ -110,8 +116,8 @@ def test_target_vectorised_per_replicate():
 )
 def test_boulware_target_at_least_conceder_target(t, e_b, e_c, r, gap, k):
     best = r + gap
-    boulware = float(POLY.target(t, r, best, e_b, k))
-    conceder = float(POLY.target(t, r, best, e_c, k))
+    boulware = float(POLY.target(t, r, best, {"e": e_b, "k": k}))
+    conceder = float(POLY.target(t, r, best, {"e": e_c, "k": k}))
     assert boulware >= conceder - 1e-12
     assert r - 1e-12 <= conceder <= best + 1e-12
     assert r - 1e-12 <= boulware <= best + 1e-12
@@ -123,8 +129,8 @@ def test_target_non_increasing_in_time(t1, t2, e, k):
     lo, hi = sorted((t1, t2))
     for style in (POLY, EXPO):
         assert (
-            float(style.target(hi, 0.4, 1.0, e, k))
-            <= float(style.target(lo, 0.4, 1.0, e, k)) + 1e-12
+            float(style.target(hi, 0.4, 1.0, {"e": e, "k": k}))
+            <= float(style.target(lo, 0.4, 1.0, {"e": e, "k": k})) + 1e-12
         )
 
 

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from negosim.core.china import ObservableTables
+from negosim.core.observables import ObservableTables
 from negosim.core.rng import (
     Purpose,
     inverse_cdf,

@@ -374,7 +374,8 @@ def test_bad_concession_style(tmp_path):
 
 
 def test_bad_china_rule(tmp_path):
-    china = pytest.importorskip("negosim.core.china")
+    from negosim.core import china_rules as china
+
     text = edit(BASE_TEXT, "rule: ordered_logit ", "rule: ordered_logti ")
     problem = only(check(text, tmp_path), "china.rule")
     assert problem.line == line_of(text, "ordered_logti")

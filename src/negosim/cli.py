@@ -218,21 +218,23 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _list(_: argparse.Namespace) -> int:
-    from typing import get_args
-
-    from negosim.core.china import CHINA_RULES
+    from negosim.core.china_rules import CHINA_RULES
     from negosim.core.concession import CONCESSION_STYLES
-    from negosim.schema import EventKind
+    from negosim.core.events import EVENT_KINDS
 
-    print("concession styles (agents.*.concession.style):")
-    for style in CONCESSION_STYLES.values():
-        print(f"  {style.name:<12} e={style.default_e:<5g} {style.description}")
-    print("China reaction rules (china.rule):")
-    for rule in CHINA_RULES.values():
-        print(f"  {rule.name:<14} {rule.description} [{rule.citation}]")
-    print("event kinds (events.N.kind):")
-    for kind in get_args(EventKind):
-        print(f"  {kind}")
+    for registry in (CONCESSION_STYLES, CHINA_RULES, EVENT_KINDS):
+        print(f"{registry.kind}s ({registry.field}):")
+        for entry in registry.values():
+            print(f"  {entry.name:<17} {entry.summary()}")
+            details = ", ".join(f"{k}: {v}" for k, v in entry.properties().items())
+            fields = entry.Parameters.model_fields
+            if fields:
+                details += "; parameters: " + ", ".join(
+                    f"{name}={field.default!r}" for name, field in fields.items()
+                )
+            if entry.reads:
+                details += "; reads " + ", ".join(entry.reads)
+            print(f"  {'':<17} [{details}] {entry.citation}")
     return 0
 
 

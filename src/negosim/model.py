@@ -7,7 +7,7 @@ once, so one run and ten thousand go through the same array code.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import mesa
@@ -15,12 +15,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from negosim.agents import ChinaAgent, JapanAgent, USAgent
+from negosim.core.events import World, apply_events, describe
 from negosim.core.grid import OutcomeGrid
-from negosim.core.markets import MarketShocks, compound, drawdown, market_returns
+from negosim.core.markets import MarketLevels, MarketShocks, move_markets
 from negosim.core.offers import OfferSearch
-from negosim.core.politics import audience_cost, win_set_radius
-from negosim.core.protocol import Reason, proposer_of
+from negosim.core.politics import win_set_radius
+from negosim.core.protocol import Reason, after_ratification, proposer_of, still_negotiating
 from negosim.core.state import BatchState, initial_state
+from negosim.core.treaty import check_red_lines, enter_into_force, reopened
 from negosim.core.utility import UtilityTables, build_tables
 from negosim.scenario import Scenario
 from negosim.schema import EventSpec
@@ -34,7 +36,11 @@ PROPOSERS = ("us", "japan")
 
 @dataclass
 class RoundRecord:
-    """One month's accumulators and recorded columns (one entry per replicate)."""
+    """One month's accumulators and recorded columns (one entry per replicate).
+
+    Phases add to the accumulators (tariff moves, approval penalties, shocks markets price)
+    and record columns; nothing here computes a rule.
+    """
 
     round_index: int
     state: BatchState
@@ -51,12 +57,12 @@ class RoundRecord:
         self.coercion_shock = np.zeros(n)
         self.deal_announced = np.zeros(n)
         self.defense_change = np.zeros(n)
+        self.reversed_items = np.zeros(n, dtype=bool)
 
-    def add_tariff_change(self, mask: B, new_level: int) -> None:
-        """Record a tariff move (points) before the level in force is overwritten."""
-        values = self.grid.axes[self.grid.tariff].values
-        current = values[self.state.levels[:, self.grid.tariff]]
-        self.tariff_change += np.where(mask, values[new_level] - current, 0.0)
+    def record_tariff_move(self, before: I64, after: I64) -> None:
+        """Add the tariff's move between two packages of levels (points) to the month's."""
+        values, tariff = self.grid.axes[self.grid.tariff].values, self.grid.tariff
+        self.tariff_change += values[after[:, tariff]] - values[before[:, tariff]]
 
 
 class NegotiationModel(mesa.Model):
@@ -93,24 +99,31 @@ class NegotiationModel(mesa.Model):
         self.japan = JapanAgent(self)
         self.us = USAgent(self)
         self.china = ChinaAgent(self)
+        self._issue_index = {axis.name: i for i, axis in enumerate(self.tables.grid.axes)}
+        #: The order of a month (docs/model.md §4): each phase orders calls to core rules
+        #: and records what they decided.
+        self.phases: tuple[Callable[[RoundRecord], None], ...] = (
+            self._enter_into_force,
+            self._apply_events,
+            self.us.reverse,
+            self.china.react,
+            self.japan.domestic_politics,
+            self._reopen,
+            self._bargain,
+            self.us.threaten,
+            self.japan.update_approval,
+            self._update_markets,
+            self._record_state,
+        )
         self.history: list[RoundRecord] = []
         self.running = True
 
     # -- the month ---------------------------------------------------------------------
     def step(self) -> None:
-        """One month: world, offer, response, threats, approval, markets (MODEL §4)."""
+        """One month: the phases in :attr:`phases`, in order (docs/model.md §4)."""
         rec = RoundRecord(self.steps, self.state, self.tables.grid)
-        self._enter_into_force(rec)
-        self._apply_events(rec)
-        reversed_items = self.us.reverse(rec)
-        self.china.react(rec)
-        self.japan.domestic_politics(rec)
-        self._reopen(rec, reversed_items)
-        self._bargain(rec)
-        self.us.threaten(rec)
-        self.japan.update_approval(rec)
-        self._update_markets(rec)
-        self._record_state(rec)
+        for phase in self.phases:
+            phase(rec)
         self.history.append(rec)
         self.running = self.steps < self.rounds
 
@@ -120,85 +133,77 @@ class NegotiationModel(mesa.Model):
             self.step()
         return self
 
-    def inject(self, event: EventSpec) -> None:
-        """Add a shock (e.g. from an instructor) to be applied in its round."""
-        self.events.append(event)
-
-    # -- world steps -------------------------------------------------------------------
+    # -- world phases ------------------------------------------------------------------
     def _enter_into_force(self, rec: RoundRecord) -> None:
         """Accepted, ratified packages enter into force the month after (MODEL §4.5)."""
         state, grid = self.state, self.tables.grid
         entering = state.has_pending.copy()
         if entering.any():
-            before = self.japan.utility(*grid.split(state.levels))
-            old_d = grid.axes[grid.defense].values[state.levels[:, grid.defense]]
-            state.levels[entering] = state.pending[entering]
-            after = self.japan.utility(*grid.split(state.levels))
-            new_d = grid.axes[grid.defense].values[state.levels[:, grid.defense]]
-            rec.deal_gain = np.where(entering, after - before, 0.0)
-            rec.defense_change = np.where(entering, new_d - old_d, 0.0)
+            before, old_values = (
+                self.japan.utility(*grid.split(state.levels)),
+                grid.values(state.levels),
+            )
+            state.levels = enter_into_force(state.levels, state.pending, entering)
+            values = grid.values(state.levels)
+            rec.deal_gain = np.where(
+                entering, self.japan.utility(*grid.split(state.levels)) - before, 0.0
+            )
+            rec.defense_change = np.where(
+                entering, values[:, grid.defense] - old_values[:, grid.defense], 0.0
+            )
             state.deal_in_force |= entering
             state.has_pending[:] = False
             state.ever_dealt |= entering
-            self._check_red_lines(rec, entering)
+            lines = self.spec.politics.red_lines
+            check = check_red_lines(
+                lines,
+                values[:, [self._issue_index[line.issue] for line in lines]],
+                state.red_line_breached,
+                entering,
+                rec.round_index,
+                self.rounds,
+                self.spec.politics.approval,
+            )
+            rec.penalties += check.penalty
+            state.red_line_breached = check.breached
         state.rounds_observed += state.ever_dealt
         rec.columns.update(deal_entered=entering)
 
-    def _check_red_lines(self, rec: RoundRecord, entering: B) -> None:
-        """Breaching a public red line costs approval once (audience costs, Fearon 1994)."""
-        state, grid = self.state, self.tables.grid
-        names = [a.name for a in grid.axes]
-        for j, line in enumerate(self.spec.politics.red_lines):
-            issue = names.index(line.issue)
-            value = grid.axes[issue].values[state.levels[:, issue]]
-            crossed = value > line.bound if line.breached_when == "above" else value < line.bound
-            breach = entering & crossed & ~state.red_line_breached[:, j]
-            cost = audience_cost(
-                rec.round_index, line.announced_round, self.rounds, self.spec.politics.approval
-            )
-            rec.penalties += np.where(breach, cost, 0.0)
-            state.red_line_breached[:, j] |= breach
-
     def _apply_events(self, rec: RoundRecord) -> None:
-        """Scheduled and injected shocks of this month, the same in every replicate."""
-        state, grid = self.state, self.tables.grid
+        """Scheduled shocks of this month, the same in every replicate (core/events.py)."""
+        state = self.state
         state.taiwan = state.taiwan * self.spec.china.taiwan_decay
-        for event in (e for e in self.events if e.round == rec.round_index):
-            rec.events.append(
-                f"{event.kind}={event.value:g}" + (f" ({event.note})" if event.note else "")
-            )
-            if event.kind == "taiwan_statement":
-                state.taiwan = np.maximum(state.taiwan, event.value)
-            elif event.kind == "detente":
-                state.detente = np.full(state.size, event.value)
-            elif event.kind == "legal_shock":
-                rec.legal_shock = np.full(state.size, event.value)
-            elif event.kind == "approval_shock":
-                state.approval = np.clip(state.approval + event.value, 0.0, 1.0)
-            elif event.kind == "tariff_letter":
-                level = grid.axes[grid.tariff].snap(event.value)
-                raise_it = state.levels[:, grid.tariff] < level
-                rec.add_tariff_change(raise_it, level)
-                state.levels[raise_it, grid.tariff] = level
-
-    def _reopen(self, rec: RoundRecord, reversed_items: B) -> None:
-        """Reopen deals after a reversal or when they fall below a party's reservation.
-
-        Reservations move with coercion and approval (MODEL §4.5).
-        """
-        state, grid = self.state, self.tables.grid
-        live = state.deal_in_force
-        b, g = grid.split(state.levels)
-        below = (self.japan.utility(b, g) < self.japan.reservation()) | (
-            self.us.utility(b, g) < self.us.reservation()
+        month = [e for e in self.events if e.round == rec.round_index]
+        if not month:
+            return
+        rec.events.extend(describe(event) for event in month)
+        world = apply_events(
+            World(state.taiwan, state.detente, rec.legal_shock, state.approval, state.levels),
+            month,
+            self.tables.grid,
         )
-        reopen = live & (below | reversed_items)
+        rec.record_tariff_move(state.levels, world.levels)
+        state.taiwan, state.detente, state.approval = world.taiwan, world.detente, world.approval
+        state.levels, rec.legal_shock = world.levels, world.legal_shock
+
+    def _reopen(self, rec: RoundRecord) -> None:
+        """Reopen deals after a reversal or when they fall below a side's reservation."""
+        state = self.state
+        b, g = self.tables.grid.split(state.levels)
+        reopen = reopened(
+            state.deal_in_force,
+            rec.reversed_items,
+            self.japan.utility(b, g),
+            self.japan.reservation(),
+            self.us.utility(b, g),
+            self.us.reservation(),
+        )
         state.deal_in_force &= ~reopen
         state.negotiating |= reopen
         rec.columns.update(reopened=reopen)
 
     def _bargain(self, rec: RoundRecord) -> None:
-        """Offer, response with its binding reason, and the Diet's ratification."""
+        """Offer, response with its binding reason, and the Diet's ratification (§4.2)."""
         state, grid, t = self.state, self.tables.grid, rec.round_index
         side = proposer_of(t, self.spec.protocol.first_proposer)
         proposer, responder = (self.us, self.japan) if side == "us" else (self.japan, self.us)
@@ -207,25 +212,38 @@ class NegotiationModel(mesa.Model):
         reason = responder.respond(rec, b, g, active)
         agreed = reason == Reason.ACCEPTED
         ratified = self.japan.ratify(rec, b, g, agreed)
-        failed = agreed & ~ratified
-        reason[failed] = Reason.FAILED_RATIFICATION
-        state.ratification_failures += failed
+        reason = after_ratification(reason, agreed, ratified)
+        state.ratification_failures += agreed & ~ratified
         if ratified.any():
             state.pending[ratified] = grid.join(b[ratified], g[ratified])
             state.has_pending |= ratified
             state.first_deal_round[ratified & (state.first_deal_round < 0)] = t
         rec.deal_announced = ratified.astype(np.float64)
-        # After the deadline any failure ends the talks: a rejection or a failed vote.
-        rejected = active & ~ratified & (reason != Reason.NO_OFFER)
-        if t >= self.deadline:
-            state.negotiating &= ~rejected
+        state.negotiating = still_negotiating(
+            state.negotiating, active, ratified, reason, t, self.deadline
+        )
+        self._record_offer(rec, side, active, b, g, reason, agreed, ratified)
+
+    def _record_offer(
+        self,
+        rec: RoundRecord,
+        side: str,
+        active: B,
+        b: I64,
+        g: I64,
+        reason: I64,
+        agreed: B,
+        ratified: B,
+    ) -> None:
+        """The offer on the table (every issue, both utilities) and what became of it."""
+        grid, n = self.tables.grid, self.state.size
         offered = b >= 0
         safe = (np.maximum(b, 0), np.maximum(g, 0))
         offer_values = grid.values(grid.join(*safe))
         for i, axis in enumerate(grid.axes):
             rec.columns[f"offer_{axis.name}"] = np.where(offered, offer_values[:, i], np.nan)
         rec.columns.update(
-            proposer=np.full(state.size, PROPOSERS.index(side), dtype=np.int8),
+            proposer=np.full(n, PROPOSERS.index(side), dtype=np.int8),
             negotiating=active,
             offer_japan_utility=np.where(offered, self.japan.utility(*safe), np.nan),
             offer_us_utility=np.where(offered, self.us.utility(*safe), np.nan),
@@ -237,20 +255,23 @@ class NegotiationModel(mesa.Model):
     def _update_markets(self, rec: RoundRecord) -> None:
         """Announcement-scale market moves from this month's shocks (MODEL §7)."""
         state = self.state
-        moves = market_returns(
+        moved = move_markets(
+            MarketLevels(
+                state.nikkei,
+                state.defense_index,
+                state.usdjpy,
+                state.asia,
+                state.nikkei_peak,
+                state.nikkei_max_drawdown,
+            ),
             MarketShocks(
                 rec.tariff_change, rec.deal_announced, rec.coercion_shock, rec.defense_change
             ),
             self.spec.markets,
         )
-        state.nikkei = compound(state.nikkei, moves.nikkei)
-        state.defense_index = compound(state.defense_index, moves.defense_index)
-        state.usdjpy = compound(state.usdjpy, moves.usdjpy)
-        state.asia = compound(state.asia, moves.asia)
-        state.nikkei_peak = np.maximum(state.nikkei_peak, state.nikkei)
-        state.nikkei_max_drawdown = np.maximum(
-            state.nikkei_max_drawdown, drawdown(state.nikkei, state.nikkei_peak)
-        )
+        state.nikkei, state.defense_index = moved.nikkei, moved.defense_index
+        state.usdjpy, state.asia = moved.usdjpy, moved.asia
+        state.nikkei_peak, state.nikkei_max_drawdown = moved.nikkei_peak, moved.nikkei_max_drawdown
 
     def _record_state(self, rec: RoundRecord) -> None:
         """What is in force and what each side believes at the end of the month."""

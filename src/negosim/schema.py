@@ -18,7 +18,12 @@ from pydantic import BaseModel, ConfigDict, Field
 Role = Literal["commitment", "tariff", "defense", "investment"]
 ReversalClass = Literal["trade", "security"]
 Direction = Literal["up", "down"]
-EventKind = Literal["taiwan_statement", "detente", "legal_shock", "tariff_letter", "approval_shock"]
+#: China's coercion levels run 0 (routine presence) .. 5 (militarised incident), MODEL §5.
+COERCION_LEVELS = 6
+TOP_LEVEL = COERCION_LEVELS - 1
+#: Parameters of a registry entry (a concession style, China rule, event kind), checked
+#: against the entry's own parameter model by the loader (negosim.registry).
+EntryParameters = dict[str, float | int | bool | str]
 
 
 class Strict(BaseModel):
@@ -179,7 +184,7 @@ class ApprovalSpec(Strict):
     per_deal_utility: float = 0.25
     per_tariff_point: float = 0.003
     rally: float = 0.01
-    rally_level: int = Field(default=3, ge=0, le=5)
+    rally_level: int = Field(default=3, ge=0, le=TOP_LEVEL)
     noise_sd: float = Field(default=0.02, ge=0)
     per_reversal: float = Field(default=0.02, ge=0)
     audience_cost: float = Field(default=0.03, ge=0)
@@ -234,7 +239,7 @@ class ObservablesSpec(Strict):
     """Per-level parameters of what China's coercion looks like on the water (MODEL §5)."""
 
     presence_window_days: int = Field(default=30, ge=1)
-    presence_probability: list[float] = [0.975] * 6
+    presence_probability: list[float] = [0.975] * COERCION_LEVELS
     sea_entry_rate: list[float] = [2.5, 2.5, 5.0, 5.0, 5.0, 5.0]
     airspace_rate: list[float] = [0.05, 0.05, 0.05, 0.5, 0.5, 0.5]
 
@@ -254,6 +259,7 @@ class ChinaSpec(Strict):
     """China's reaction rule and its parameters (Jervis 1976)."""
 
     rule: str = "ordered_logit"
+    params: EntryParameters = {}
     omega: float = Field(default=0.5, ge=0, le=1)
     beta: ChinaBeta = ChinaBeta()
     thresholds: list[float] = [-1.5, 0.5, 1.5, 5.0, 10.0]
@@ -261,7 +267,7 @@ class ChinaSpec(Strict):
     indifference_per_reversal: float = Field(default=0.1, ge=0)
     memory: int = Field(default=3, ge=1, le=12)
     taiwan_decay: float = Field(default=0.5, ge=0, le=1)
-    initial_level: int = Field(default=1, ge=0, le=5)
+    initial_level: int = Field(default=1, ge=0, le=TOP_LEVEL)
     spiral_reference: SpiralReference = SpiralReference()
     levels: dict[int, str] = {}
     observables: ObservablesSpec = ObservablesSpec()
@@ -273,7 +279,7 @@ class MarketsSpec(Strict):
     nikkei_per_tariff_point: float = -0.3
     nikkei_on_deal: float = 3.5
     nikkei_on_coercion: float = -0.7
-    coercion_level: int = Field(default=4, ge=1, le=5)
+    coercion_level: int = Field(default=4, ge=1, le=TOP_LEVEL)
     defense_index_per_step: float = 10.0
     defense_step: float = Field(default=0.5, gt=0)
     yen_per_shock: float = 1.6
@@ -289,7 +295,7 @@ class EventSpec(Strict):
     """A scheduled or instructor-injected shock."""
 
     round: int = Field(ge=1)
-    kind: EventKind
+    kind: str
     value: float = 1.0
     note: str = ""
 

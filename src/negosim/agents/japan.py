@@ -8,13 +8,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from negosim.agents.negotiator import Negotiator
+from negosim.core.concession import ParameterValues
+from negosim.core.election import hold_election, pick_successors
 from negosim.core.politics import (
-    majority_loss_probability,
-    next_approval,
+    approval_step,
     ratification_probability,
+    weak_government_exponent,
     win_set_radius,
 )
-from negosim.core.protocol import Reason, reservation
+from negosim.core.protocol import reservation, veto_outside_win_set
 from negosim.core.rng import Purpose, standard_normal, uniform
 
 if TYPE_CHECKING:
@@ -62,14 +64,15 @@ class JapanAgent(Negotiator):
             base=self.model.tables.type_reservation[state.leader],
         )
 
-    def concession_exponent(self) -> F64:
-        """The leader type's e; a weak government (low approval) cannot concede (MODEL §4.2)."""
+    def concession_values(self) -> ParameterValues:
+        """The leader type's e, lowered by a weak government (MODEL §4.2)."""
         state, tables = self.model.state, self.model.tables
-        base = super().concession_exponent()
+        values = dict(super().concession_values())
         by_type = tables.type_e[state.leader]
-        e = np.where(np.isnan(by_type), base, by_type)
+        e = np.where(np.isnan(by_type), values["e"], by_type)
         weak = self.spec.weak_government  # type: ignore[attr-defined]
-        return np.where(state.approval < weak.approval_below, weak.e, e)
+        values["e"] = weak_government_exponent(e, state.approval, weak)
+        return values
 
     def best_utility(self) -> F64:
         """U_max for each replicate's leader and beliefs."""
@@ -98,17 +101,10 @@ class JapanAgent(Negotiator):
         return b, g
 
     def respond(self, rec: RoundRecord, b: I64, g: I64, active: B) -> I64:
-        """Accept as any negotiator would, but only packages the Diet can pass.
-
-        Japan's leader knows the win-set (Putnam 1988): a package whose political cost is
-        above the radius K (ratification probability below 1/2) is rejected even when it
-        meets the leader's own target, so failed ratifications come from the Diet's
-        uncertainty near the boundary, not from signing what is far outside it.
-        """
+        """Accept as any negotiator would, but only packages the Diet can pass."""
         reason = super().respond(rec, b, g, active)
-        outside = self.political_cost(np.maximum(b, 0), np.maximum(g, 0)) > self.win_set()
-        reason[(reason == Reason.ACCEPTED) & outside] = Reason.OUTSIDE_WIN_SET
-        return reason
+        cost = self.political_cost(np.maximum(b, 0), np.maximum(g, 0))
+        return veto_outside_win_set(reason, cost, self.win_set())
 
     def political_cost(self, b: I64, g: I64) -> F64:
         """L_J of packages (b, g)."""
@@ -128,30 +124,27 @@ class JapanAgent(Negotiator):
         return agreed & (draw < probability)
 
     def domestic_politics(self, rec: RoundRecord) -> None:
-        """The July election and, after a loss, the leader's replacement (MODEL §3)."""
+        """The election (its round) and, after a loss, the leader's replacement (MODEL §3)."""
         state, t = self.model.state, rec.round_index
         election = self.politics.election
         if t == election.round:
-            lost = uniform(state.keys, t, Purpose.ELECTION) < majority_loss_probability(
-                state.approval, election
+            result = hold_election(
+                state.approval,
+                t,
+                election,
+                uniform(state.keys, t, Purpose.ELECTION),
+                uniform(state.keys, t, Purpose.REPLACEMENT),
+                uniform(state.keys, t, Purpose.REPLACEMENT_DELAY),
             )
-            state.majority_lost |= lost
-            state.majority_margin[lost] = election.margin_after_loss
-            replace = lost & (
-                uniform(state.keys, t, Purpose.REPLACEMENT) < election.replacement_probability
-            )
-            low, high = election.replacement_delay
-            delay = low + np.floor(
-                uniform(state.keys, t, Purpose.REPLACEMENT_DELAY) * (high - low + 1)
-            ).astype(np.int64)
-            state.replacement_round[replace] = t + delay[replace]
+            state.majority_lost |= result.lost
+            state.majority_margin[result.lost] = election.margin_after_loss
+            state.replacement_round[result.replaced] = result.replacement_round[result.replaced]
         due = state.replacement_round == t
         if due.any():
-            pick = np.searchsorted(
-                self.successor_cdf, uniform(state.keys, t, Purpose.SUCCESSOR), side="right"
+            successor = pick_successors(
+                uniform(state.keys, t, Purpose.SUCCESSOR), self.successors, self.successor_cdf
             )
-            pick = np.minimum(pick, len(self.successors) - 1)
-            state.leader[due] = self.successors[pick[due]]
+            state.leader[due] = successor[due]
             state.leader_replaced |= due
             if election.approval_after_replacement is not None:
                 state.approval[due] = election.approval_after_replacement
@@ -159,9 +152,14 @@ class JapanAgent(Negotiator):
 
     def update_approval(self, rec: RoundRecord) -> None:
         """A_{t+1} from the month's deal, tariff shocks, rally, costs and noise (MODEL §3)."""
-        state, spec = self.model.state, self.politics.approval
-        rally = (state.coercion >= spec.rally_level).astype(np.float64)
+        state = self.model.state
         noise = standard_normal(state.keys, rec.round_index, Purpose.APPROVAL_NOISE)
-        state.approval = next_approval(
-            state.approval, rec.deal_gain, rec.tariff_change, rally, rec.penalties, noise, spec
+        state.approval = approval_step(
+            state.approval,
+            state.coercion,
+            rec.deal_gain,
+            rec.tariff_change,
+            rec.penalties,
+            noise,
+            self.politics.approval,
         )

@@ -8,7 +8,7 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
-from negosim.core.concession import CONCESSION_STYLES
+from negosim.core.concession import CONCESSION_STYLES, ParameterValues
 from negosim.core.protocol import Reason, classify_response, reservation, time_fraction
 from negosim.schema import NegotiatorSpec
 
@@ -21,7 +21,11 @@ B = NDArray[np.bool_]
 
 
 class Negotiator(mesa.Agent):
-    """A side at the table: a concession curve, the trade-off tactic, an acceptance rule."""
+    """A side at the table: a concession style, the trade-off tactic, an acceptance rule.
+
+    The formulas are in :mod:`negosim.core`; an agent gathers the arrays a rule needs from
+    the model's state, calls it, and records what it decided.
+    """
 
     side: str = ""
 
@@ -29,16 +33,17 @@ class Negotiator(mesa.Agent):
         super().__init__(model)
         self.spec = spec
         self.style = CONCESSION_STYLES[spec.concession.style]
+        self.concession = self.style.parameters(concession_params(spec))
 
     # -- hooks each side fills in -------------------------------------------------------
     def utility(self, b: I64, g: I64) -> F64:
         """This side's utility of packages (b, g), one per replicate."""
         raise NotImplementedError
 
-    def concession_exponent(self) -> F64:
-        """E of the concession curve, per replicate."""
-        e = self.spec.concession.e or self.style.default_e
-        return np.full(self.model.state.size, e)
+    def concession_values(self) -> ParameterValues:
+        """The style's parameters, one value per replicate."""
+        n = self.model.state.size
+        return {name: np.full(n, value) for name, value in self.concession.model_dump().items()}
 
     def best_utility(self) -> F64:
         """U_max over the grid, per replicate."""
@@ -56,14 +61,10 @@ class Negotiator(mesa.Agent):
         return reservation(self.spec, state.mean_coercion(), state.approval, initial)
 
     def target(self, round_index: int) -> F64:
-        """p(t) = r + (U_max - r)(1 - f(t)) (Faratin, Sierra & Jennings 1998)."""
+        """p(t) by this side's concession style (Faratin, Sierra & Jennings 1998)."""
         frac = time_fraction(round_index, self.model.deadline)
         return self.style.target(
-            frac,
-            self.reservation(),
-            self.best_utility(),
-            self.concession_exponent(),
-            self.spec.concession.k,
+            frac, self.reservation(), self.best_utility(), self.concession_values()
         )
 
     def propose(self, rec: RoundRecord, active: B) -> tuple[I64, I64]:
@@ -90,3 +91,11 @@ class Negotiator(mesa.Agent):
             responder_reservation=reserve,
         )
         return reason
+
+
+def concession_params(spec: NegotiatorSpec) -> dict[str, object]:
+    """The concession parameters a scenario gives a side (validated by its style)."""
+    given: dict[str, object] = {"k": spec.concession.k}
+    if spec.concession.e is not None:
+        given["e"] = spec.concession.e
+    return given

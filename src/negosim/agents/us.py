@@ -8,9 +8,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from negosim.agents.negotiator import Negotiator
-from negosim.core.credibility import reversal_hazard
+from negosim.core.credibility import REVERSAL_CLASSES, ReversibleItem, reverse_items
 from negosim.core.rng import Purpose, uniform, uniforms
-from negosim.core.state import REVERSAL_CLASSES
+from negosim.core.threats import tariff_letters
 
 if TYPE_CHECKING:
     from negosim.model import NegotiationModel, RoundRecord
@@ -29,10 +29,10 @@ class USAgent(Negotiator):
         super().__init__(model, model.spec.agents.us)
         grid = model.tables.grid
         self.reversible = [
-            (
-                i,
-                REVERSAL_CLASSES.index(axis.spec.reversal_class),
-                axis.snap(axis.spec.us_threat_point),
+            ReversibleItem(
+                issue=i,
+                reversal_class=REVERSAL_CLASSES.index(axis.spec.reversal_class),
+                fallback_level=axis.snap(axis.spec.us_threat_point),
             )
             for i, axis in enumerate(grid.axes)
             if axis.spec.reversal_class is not None and axis.spec.us_threat_point is not None
@@ -70,38 +70,45 @@ class USAgent(Negotiator):
         b, g = self.model.tables.grid.split(self.model.state.levels)
         return self.utility(b, g)
 
-    def reverse(self, rec: RoundRecord) -> B:
+    def reverse(self, rec: RoundRecord) -> None:
         """Walk back items of a deal in force, each with hazard h (MODEL §6)."""
         state, t = self.model.state, rec.round_index
         hazards = self.spec.reversal_hazard  # type: ignore[attr-defined]
-        shortfall = self.reservation() - self.in_force_utility()
-        draws = uniforms(state.keys, t, Purpose.REVERSAL, len(self.model.tables.grid.axes))
-        reversed_any = np.zeros(state.size, dtype=bool)
-        counts = np.zeros((state.size, len(REVERSAL_CLASSES)), dtype=np.int64)
-        for issue, klass, threat_level in self.reversible:
-            base = getattr(hazards, REVERSAL_CLASSES[klass])
-            hazard = reversal_hazard(base, shortfall, rec.legal_shock, hazards)
-            hit = state.deal_in_force & (state.levels[:, issue] != threat_level)
-            hit &= draws[:, issue] < hazard
-            if issue == self.model.tables.grid.tariff:
-                rec.add_tariff_change(hit, threat_level)
-            state.levels[hit, issue] = threat_level
-            counts[hit, klass] += 1
-            reversed_any |= hit
-        state.reversals += counts
-        rec.penalties += self.model.spec.politics.approval.per_reversal * counts.sum(axis=1)
-        rec.columns.update(reversals_trade=counts[:, 0], reversals_security=counts[:, 1])
-        return reversed_any
+        result = reverse_items(
+            state.levels,
+            state.deal_in_force,
+            self.reversible,
+            hazards,
+            shortfall=self.reservation() - self.in_force_utility(),
+            legal_shock=rec.legal_shock,
+            draws=uniforms(state.keys, t, Purpose.REVERSAL, len(self.model.tables.grid.axes)),
+        )
+        rec.record_tariff_move(state.levels, result.levels)
+        state.levels = result.levels
+        state.reversals += result.counts
+        rec.reversed_items = result.any
+        rec.penalties += self.model.spec.politics.approval.per_reversal * result.counts.sum(axis=1)
+        rec.columns.update(
+            reversals_trade=result.counts[:, 0], reversals_security=result.counts[:, 1]
+        )
 
     def threaten(self, rec: RoundRecord) -> None:
         """A tariff letter while there is no deal and the status quo is below r_U (MODEL §4.4)."""
         state = self.model.state
         threat = self.spec.tariff_threat  # type: ignore[attr-defined]
-        exposed = ~state.deal_in_force & ~state.has_pending
-        exposed &= self.in_force_utility() < self.reservation()
         tariff = self.model.tables.grid.tariff
-        letter = exposed & (state.levels[:, tariff] < self.letter_level)
-        letter &= uniform(state.keys, rec.round_index, Purpose.TARIFF_LETTER) < threat.probability
-        rec.add_tariff_change(letter, self.letter_level)
-        state.levels[letter, tariff] = self.letter_level
+        letter = tariff_letters(
+            state.deal_in_force,
+            state.has_pending,
+            self.in_force_utility(),
+            self.reservation(),
+            state.levels[:, tariff],
+            self.letter_level,
+            threat.probability,
+            uniform(state.keys, rec.round_index, Purpose.TARIFF_LETTER),
+        )
+        levels = state.levels.copy()
+        levels[letter, tariff] = self.letter_level
+        rec.record_tariff_move(state.levels, levels)
+        state.levels = levels
         rec.columns.update(tariff_letter=letter)

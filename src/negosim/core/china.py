@@ -2,37 +2,29 @@
 
 China is not at the table; it reads the alliance's moves through the deterrence model (weak
 commitments invite probing) or the spiral model (firmness provokes), Jervis (1976, ch. 3).
-Reaction rules are small named units in a registry, as strategies are in Axelrod, so a
-scenario can name one (``china.rule``) and an instructor can compare them.
+This module turns the alliance's state into what China observes (:func:`observe`), draws the
+month's level with the scenario's rule (:func:`react`, rules in
+:mod:`negosim.core.china_rules`), keeps China's memory (:func:`remember`) and draws what the
+level looks like on the water (:func:`on_the_water`). All pure functions over arrays.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from math import comb, exp, factorial
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from negosim.core.politics import logistic
-from negosim.schema import ChinaSpec, ObservablesSpec
+from negosim.core.china_rules import ChinaInputs, ChinaRule
+from negosim.core.credibility import credibility
+from negosim.core.grid import OutcomeGrid
+from negosim.core.observables import ObservableTables
+from negosim.core.rng import inverse_cdf
+from negosim.registry import Parameters
+from negosim.schema import ChinaSpec
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
-LEVELS = 6  # coercion levels 0..5
-
-
-@dataclass(frozen=True)
-class ChinaInputs:
-    """What China observes at the start of a month (one entry per replicate)."""
-
-    spiral: F64
-    deterrence: F64
-    opportunity: F64
-    taiwan: F64
-    previous_level: I64
-    detente: F64
 
 
 def perceived_terms(
@@ -59,83 +51,72 @@ def perceived_terms(
     return spiral, deterrence, opportunity
 
 
-def propensity(inputs: ChinaInputs, spec: ChinaSpec) -> F64:
-    """Z = β0 + ω β_sp Sp + (1-ω)(β_op Op - β_de De) + β_TW TW + β_h c_{t-1}/5 + β_w W."""
-    b, w = spec.beta, spec.omega
-    return (
-        b.intercept
-        + w * b.spiral * inputs.spiral
-        + (1.0 - w) * (b.opportunity * inputs.opportunity - b.deterrence * inputs.deterrence)
-        + b.taiwan * inputs.taiwan
-        + b.history * inputs.previous_level / 5.0
-        + b.detente * inputs.detente
-    )
-
-
-def ordered_logit_probabilities(z: F64, thresholds: F64) -> F64:
-    """P(c = k), k = 0..5, from P(c ≥ k) = σ(z - θ_k) (McCullagh 1980, ordered logit)."""
-    at_least = logistic(z[:, None] - thresholds[None, :])
-    upper = np.concatenate([np.ones((len(z), 1)), at_least], axis=1)
-    lower = np.concatenate([at_least, np.zeros((len(z), 1))], axis=1)
-    return np.clip(upper - lower, 0.0, 1.0)
-
-
-def _ordered_logit(inputs: ChinaInputs, spec: ChinaSpec) -> F64:
-    return ordered_logit_probabilities(propensity(inputs, spec), np.asarray(spec.thresholds))
-
-
-def _passive(inputs: ChinaInputs, spec: ChinaSpec) -> F64:
-    probabilities = np.zeros((len(inputs.spiral), LEVELS))
-    probabilities[:, 0] = 1.0
-    return probabilities
-
-
-def _tit_for_tat(inputs: ChinaInputs, spec: ChinaSpec) -> F64:
-    """Escalate one level against firmness (Sp > 0), step down otherwise; Taiwan talk +1."""
-    step = np.where(inputs.spiral > 0, 1, -1) + (inputs.taiwan >= 0.5)
-    level = np.clip(inputs.previous_level + step, 0, LEVELS - 1)
-    probabilities = np.zeros((len(level), LEVELS))
-    probabilities[np.arange(len(level)), level] = 1.0
-    return probabilities
-
-
 @dataclass(frozen=True)
-class ChinaRule:
-    """A named reaction rule: inputs → probabilities of each coercion level."""
+class ChinaView:
+    """The fixed geometry through which China reads the alliance's package.
 
-    name: str
-    probabilities: Callable[[ChinaInputs, ChinaSpec], F64]
-    description: str
-    citation: str
-    classifier: dict[str, object] = field(default_factory=dict)
+    ``s0`` and ``d0`` are the spiral term's reference levels (the scenario's
+    ``china.spiral_reference``, else the status quo); the rest are the commitment and
+    defense issues' scales.
+    """
+
+    s0: float
+    d0: float
+    s_min: float
+    s_span: float
+    d_min: float
+    d_max: float
+
+    @classmethod
+    def of(cls, spec: ChinaSpec, grid: OutcomeGrid) -> ChinaView:
+        """The view for a scenario's China section and outcome grid."""
+        s_axis, d_axis = grid.axes[grid.commitment], grid.axes[grid.defense]
+        reference = spec.spiral_reference
+        return cls(
+            s0=s_axis.spec.status_quo if reference.commitment is None else reference.commitment,
+            d0=d_axis.spec.status_quo if reference.defense is None else reference.defense,
+            s_min=s_axis.spec.min,
+            s_span=s_axis.span,
+            d_min=d_axis.spec.min,
+            d_max=d_axis.spec.max,
+        )
 
 
-CHINA_RULES: dict[str, ChinaRule] = {
-    rule.name: rule
-    for rule in (
-        ChinaRule(
-            "ordered_logit",
-            _ordered_logit,
-            "Ordered logit over levels 0-5 with the deterrence-spiral slider ω (MODEL §5).",
-            "Jervis 1976, Perception and Misperception, ch. 3; McCullagh 1980",
-            {"stochastic": True, "uses_omega": True},
-        ),
-        ChinaRule(
-            "passive",
-            _passive,
-            "Routine presence every month: a control that switches China off.",
-            "negosim (control condition)",
-            {"stochastic": False, "uses_omega": False},
-        ),
-        ChinaRule(
-            "tit_for_tat",
-            _tit_for_tat,
-            "Mirrors the alliance: one level up against firmer commitments, one down otherwise.",
-            "Axelrod 1984, The Evolution of Cooperation (reciprocity)",
-            {"stochastic": False, "uses_omega": False},
-        ),
+def us_indifference(spec: ChinaSpec, reversals: I64) -> F64:
+    """Ind = min(1, Ind0 + ι·reversals): each US reversal makes the US look less engaged."""
+    return np.minimum(1.0, spec.us_indifference + spec.indifference_per_reversal * reversals)
+
+
+def observe(
+    view: ChinaView,
+    spec: ChinaSpec,
+    s_value: F64,
+    d_value: F64,
+    reversal_belief: F64,
+    reversals: I64,
+    taiwan: F64,
+    previous_level: I64,
+    detente: F64,
+) -> ChinaInputs:
+    """What China reads off the package in force and the month's events (MODEL §5).
+
+    The commitment's credibility κ is the same quantity Japan's security term uses
+    (:func:`negosim.core.credibility.credibility`): a pledge is only as good as the belief
+    that it will be kept.
+    """
+    kappa = credibility((s_value - view.s_min) / view.s_span, reversal_belief)
+    spiral, deterrence, opportunity = perceived_terms(
+        s_value,
+        d_value,
+        kappa,
+        us_indifference(spec, reversals),
+        s0=view.s0,
+        d0=view.d0,
+        s_span=view.s_span,
+        d_min=view.d_min,
+        d_max=view.d_max,
     )
-}
+    return ChinaInputs(spiral, deterrence, opportunity, taiwan, previous_level, detente)
 
 
 def draw_level(probabilities: F64, u: F64) -> I64:
@@ -144,34 +125,62 @@ def draw_level(probabilities: F64, u: F64) -> I64:
     return (u[:, None] >= cdf).sum(axis=1).astype(np.int64)
 
 
-def _poisson_cdf(rate: float, support: int) -> F64:
-    pmf = np.array([exp(-rate) * rate**k / factorial(k) for k in range(support)])
-    cdf = np.cumsum(pmf)
-    return cdf / cdf[-1]  # exactly 1 at the end: no uniform can fall past the table
+@dataclass(frozen=True)
+class Reaction:
+    """The month's level, its distribution, and whether it crossed the markets' shock level."""
+
+    level: I64
+    probabilities: F64
+    crossed_shock_level: F64
+
+    @property
+    def expected_level(self) -> F64:
+        """E[level] under the rule's probabilities."""
+        return (self.probabilities * np.arange(self.probabilities.shape[1])).sum(axis=1)
 
 
-def _binomial_cdf(n: int, p: float) -> F64:
-    pmf = np.array([comb(n, k) * p**k * (1 - p) ** (n - k) for k in range(n + 1)])
-    cdf = np.cumsum(pmf)
-    return cdf / cdf[-1]
+def react(
+    rule: ChinaRule,
+    params: Parameters,
+    inputs: ChinaInputs,
+    spec: ChinaSpec,
+    u: F64,
+    shock_level: int,
+) -> Reaction:
+    """Draw this month's level with ``rule``; flag a first crossing of ``shock_level``.
+
+    Markets react when China reaches the shock level from below (MODEL §7), not every month
+    it stays there.
+    """
+    probabilities = rule.probabilities(inputs, spec, params)
+    level = draw_level(probabilities, u)
+    crossed = (level >= shock_level) & (inputs.previous_level < shock_level)
+    return Reaction(level, probabilities, crossed.astype(float))
+
+
+def remember(history: I64, months_at_level: I64, level: I64) -> tuple[I64, I64]:
+    """China's last ``memory`` levels (oldest first) and months spent at each level."""
+    history = np.concatenate([history[:, 1:], level[:, None]], axis=1)
+    months = months_at_level.copy()
+    months[np.arange(len(level)), level] += 1
+    return history, months
 
 
 @dataclass(frozen=True)
-class ObservableTables:
-    """Cumulative distributions per coercion level, tabulated once for inversion draws."""
+class OnTheWater:
+    """Counts a coast guard would report for the month."""
 
-    presence: F64
-    sea_entries: F64
-    airspace: F64
+    presence_days: I64
+    sea_entries: I64
+    airspace_violations: I64
 
-    @classmethod
-    def from_spec(cls, spec: ObservablesSpec) -> ObservableTables:
-        """Binomial(30, p_c) presence days; Poisson sea entries and airspace violations."""
-        support = 80  # P(Poisson(5) ≥ 80) < 1e-60: the table is exact in float64
-        return cls(
-            presence=np.stack(
-                [_binomial_cdf(spec.presence_window_days, p) for p in spec.presence_probability]
-            ),
-            sea_entries=np.stack([_poisson_cdf(r, support) for r in spec.sea_entry_rate]),
-            airspace=np.stack([_poisson_cdf(r, support) for r in spec.airspace_rate]),
-        )
+
+def on_the_water(
+    tables: ObservableTables, level: I64, u_presence: F64, u_sea: F64, u_air: F64
+) -> OnTheWater:
+    """Presence days, territorial-sea entries and airspace violations at ``level``."""
+    return OnTheWater(
+        inverse_cdf(u_presence, tables.presence, level),
+        inverse_cdf(u_sea, tables.sea_entries, level),
+        inverse_cdf(u_air, tables.airspace, level),
+    )

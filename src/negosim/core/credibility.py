@@ -1,14 +1,34 @@
-"""Credibility and reversal: the US may walk back what it agreed (MODEL.md §6)."""
+"""Credibility and reversal: the US may walk back what it agreed (MODEL.md §6).
+
+A commitment is only as credible as the belief that it will be kept; the same κ enters
+Japan's security term (:mod:`negosim.core.utility`) and what China reads
+(:mod:`negosim.core.china`).
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import get_args
 
 import numpy as np
 from numpy.typing import NDArray
 
-from negosim.schema import ReversalSpec
+from negosim.schema import ReversalClass, ReversalSpec
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
+B = NDArray[np.bool_]
+
+#: The classes of reversible items, in the order of the ``reversals`` counters.
+REVERSAL_CLASSES: tuple[str, ...] = get_args(ReversalClass)
+
+
+def credibility(s_fraction: F64, reversal_belief: F64) -> F64:
+    """κ = (s - s_min)/(s_max - s_min) · (1 - ρ̂) (MODEL §2, §5).
+
+    A firmer commitment counts only as far as Japan (and China) believe it will be kept.
+    """
+    return s_fraction * (1.0 - reversal_belief)
 
 
 def reversal_hazard(base: float, shortfall: F64, legal_shock: F64, spec: ReversalSpec) -> F64:
@@ -28,3 +48,50 @@ def reversal_belief(reversals: I64, rounds_observed: I64) -> F64:
     deal (a Beta–Bernoulli posterior).
     """
     return (1.0 + reversals) / (10.0 + rounds_observed)
+
+
+@dataclass(frozen=True)
+class ReversibleItem:
+    """An issue the US can walk back: its grid axis, reversal class and fallback level."""
+
+    issue: int
+    reversal_class: int
+    fallback_level: int
+
+
+@dataclass(frozen=True)
+class Reversals:
+    """Levels after the month's reversals and what was reversed, per replicate."""
+
+    levels: I64
+    counts: I64
+    any: B
+
+
+def reverse_items(
+    levels: I64,
+    deal_in_force: B,
+    items: list[ReversibleItem],
+    spec: ReversalSpec,
+    shortfall: F64,
+    legal_shock: F64,
+    draws: F64,
+) -> Reversals:
+    """Walk back items of a deal in force, each with its class's hazard (MODEL §6).
+
+    ``draws`` holds one uniform per replicate and grid axis; an item already at its fallback
+    level cannot be reversed again. ``shortfall`` is r_U minus U_U of the package in force.
+    """
+    levels = levels.copy()
+    n = len(levels)
+    counts = np.zeros((n, len(REVERSAL_CLASSES)), dtype=np.int64)
+    reversed_any = np.zeros(n, dtype=bool)
+    for item in items:
+        base = getattr(spec, REVERSAL_CLASSES[item.reversal_class])
+        hazard = reversal_hazard(base, shortfall, legal_shock, spec)
+        hit = deal_in_force & (levels[:, item.issue] != item.fallback_level)
+        hit &= draws[:, item.issue] < hazard
+        levels[hit, item.issue] = item.fallback_level
+        counts[hit, item.reversal_class] += 1
+        reversed_any |= hit
+    return Reversals(levels, counts, reversed_any)

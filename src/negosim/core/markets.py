@@ -70,3 +70,30 @@ def compound(level: F64, percent: F64) -> F64:
 def drawdown(level: F64, peak: F64) -> F64:
     """Fall from the running peak, in percent (≥ 0)."""
     return 100.0 * (1.0 - level / peak)
+
+
+@dataclass(frozen=True)
+class MarketLevels:
+    """Index levels per replicate, with the Nikkei's running peak and worst drawdown."""
+
+    nikkei: F64
+    defense_index: F64
+    usdjpy: F64
+    asia: F64
+    nikkei_peak: F64
+    nikkei_max_drawdown: F64
+
+
+def move_markets(levels: MarketLevels, shocks: MarketShocks, spec: MarketsSpec) -> MarketLevels:
+    """Compound this month's returns onto the levels and track the Nikkei's drawdown."""
+    moves = market_returns(shocks, spec)
+    nikkei = compound(levels.nikkei, moves.nikkei)
+    peak = np.maximum(levels.nikkei_peak, nikkei)
+    return MarketLevels(
+        nikkei=nikkei,
+        defense_index=compound(levels.defense_index, moves.defense_index),
+        usdjpy=compound(levels.usdjpy, moves.usdjpy),
+        asia=compound(levels.asia, moves.asia),
+        nikkei_peak=peak,
+        nikkei_max_drawdown=np.maximum(levels.nikkei_max_drawdown, drawdown(nikkei, peak)),
+    )

@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from negosim.schema import ApprovalSpec, ElectionSpec, PoliticalCostItem, WinSetSpec
+from negosim.schema import (
+    ApprovalSpec,
+    ElectionSpec,
+    PoliticalCostItem,
+    WeakGovernance,
+    WinSetSpec,
+)
 
 if TYPE_CHECKING:
     from negosim.core.grid import OutcomeGrid
@@ -101,3 +107,30 @@ def next_approval(
         + spec.noise_sd * noise
     )
     return np.clip(updated, 0.0, 1.0)
+
+
+def approval_step(
+    approval: F64,
+    coercion: NDArray[np.int64],
+    deal_gain: F64,
+    tariff_shock: F64,
+    penalties: F64,
+    noise: F64,
+    spec: ApprovalSpec,
+) -> F64:
+    """Next month's approval, with the rally when China's level reached ``rally_level``.
+
+    The rally-round-the-flag effect of a foreign threat (Mueller 1970) is a step at the
+    scenario's rally level; the rest is :func:`next_approval`.
+    """
+    rally = (coercion >= spec.rally_level).astype(np.float64)
+    return next_approval(approval, deal_gain, tariff_shock, rally, penalties, noise, spec)
+
+
+def weak_government_exponent(e: F64, approval: F64, spec: WeakGovernance) -> F64:
+    """A weak government cannot sell concessions: below an approval level its e drops.
+
+    MODEL §4.2: under ``approval_below`` Japan concedes like a Boulware (e = ``spec.e``),
+    whatever its leader type's own e.
+    """
+    return np.where(approval < spec.approval_below, spec.e, e)

@@ -91,3 +91,42 @@ def classify_response(utility: F64, target: F64, reserve: F64, has_offer: NDArra
     reason[utility < reserve] = Reason.BELOW_RESERVATION
     reason[~has_offer] = Reason.NO_OFFER
     return reason
+
+
+def veto_outside_win_set(reason: I64, political_cost: F64, win_set: F64) -> I64:
+    """Japan turns down what it would accept but the Diet would not pass (Putnam 1988).
+
+    Japan's leader knows the win-set: a package whose political cost is above the radius K
+    (ratification probability below 1/2) is rejected even when it meets the leader's own
+    target, so failed ratifications come from the Diet's uncertainty near the boundary,
+    not from signing what is far outside it.
+    """
+    reason = reason.copy()
+    reason[(reason == Reason.ACCEPTED) & (political_cost > win_set)] = Reason.OUTSIDE_WIN_SET
+    return reason
+
+
+def after_ratification(reason: I64, agreed: NDArray[np.bool_], ratified: NDArray[np.bool_]) -> I64:
+    """The round's reason once the Diet has voted: an accepted package it failed to pass."""
+    reason = reason.copy()
+    reason[agreed & ~ratified] = Reason.FAILED_RATIFICATION
+    return reason
+
+
+def still_negotiating(
+    negotiating: NDArray[np.bool_],
+    active: NDArray[np.bool_],
+    ratified: NDArray[np.bool_],
+    reason: I64,
+    round_index: int,
+    deadline: int,
+) -> NDArray[np.bool_]:
+    """Who is still at the table: from the deadline on, any failure ends the talks.
+
+    A rejection or a failed vote at or after the deadline means the responder walks away;
+    a round without an offer does not (nothing was refused).
+    """
+    if round_index < deadline:
+        return negotiating
+    failed = active & ~ratified & (reason != Reason.NO_OFFER)
+    return negotiating & ~failed

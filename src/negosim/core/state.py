@@ -10,17 +10,15 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from negosim.core.credibility import reversal_belief
+from negosim.core.credibility import REVERSAL_CLASSES, reversal_belief
 from negosim.core.rng import replicate_keys
 from negosim.core.utility import UtilityTables, threat_perception
-from negosim.schema import ScenarioSpec
+from negosim.schema import COERCION_LEVELS, ScenarioSpec
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 B = NDArray[np.bool_]
 U64 = NDArray[np.uint64]
-
-REVERSAL_CLASSES = ("trade", "security")
 
 
 @dataclass
@@ -99,7 +97,7 @@ def initial_state(spec: ScenarioSpec, tables: UtilityTables, seeds: list[int]) -
         leader_replaced=np.zeros(n, dtype=bool),
         coercion=full(n, level0, dtype=np.int64),
         coercion_history=full((n, spec.china.memory), level0, dtype=np.int64),
-        months_at_level=np.zeros((n, 6), dtype=np.int64),
+        months_at_level=np.zeros((n, COERCION_LEVELS), dtype=np.int64),
         reversals=np.zeros((n, len(REVERSAL_CLASSES)), dtype=np.int64),
         rounds_observed=np.zeros(n, dtype=np.int64),
         ever_dealt=np.zeros(n, dtype=bool),

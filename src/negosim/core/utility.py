@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from negosim.core.credibility import credibility
 from negosim.core.grid import OutcomeGrid
 from negosim.core.politics import political_cost_tables
 from negosim.schema import NegotiatorSpec, ScenarioSpec, SecuritySpec, ValueShape
@@ -62,14 +63,14 @@ def security_terms(
     Ab = ψ (1 - κ)(1 - m); En = ε1 max(0, s - 3) π_TW: operational commitments entangle
     Japan in a Taiwan contingency; Sec = 1 - γ_A Ab - γ_E En.
     """
-    credibility = s_fraction * (1.0 - reversal_belief)
+    kappa = credibility(s_fraction, reversal_belief)
     self_reliance = spec.self_reliance * d_fraction
-    abandonment = threat * (1.0 - credibility) * (1.0 - self_reliance)
+    abandonment = threat * (1.0 - kappa) * (1.0 - self_reliance)
     entrapment = (
         spec.entrapment_scale * np.maximum(0.0, s_value - entrapment_from) * spec.taiwan_contingency
     )
     security = 1.0 - spec.gamma_abandonment * abandonment - spec.gamma_entrapment * entrapment
-    return SecurityTerms(credibility, abandonment, entrapment, security)
+    return SecurityTerms(kappa, abandonment, entrapment, security)
 
 
 def threat_perception(spec: SecuritySpec, mean_coercion: F64) -> F64:

@@ -9,8 +9,6 @@ from __future__ import annotations
 from negosim.scenario.problems import Reporter
 from negosim.schema import IssueSpec, ScenarioSpec
 
-UNIT_EVENTS = {"taiwan_statement", "detente", "legal_shock"}
-
 
 def _issue_with_role(spec: ScenarioSpec, role: str) -> tuple[str, IssueSpec] | None:
     for name, issue in spec.issues.items():
@@ -25,7 +23,7 @@ def _in_range(r: Reporter, path: str, value: float, low: float, high: float, wha
 
 
 def check_scales(spec: ScenarioSpec, r: Reporter) -> None:
-    """Threat level, spiral reference and event values against their scales."""
+    """Threat level and spiral reference against their scales (event values: registry)."""
     tariff = _issue_with_role(spec, "tariff")
     if tariff is not None:
         name, issue = tariff
@@ -53,12 +51,3 @@ def check_scales(spec: ScenarioSpec, r: Reporter) -> None:
                 issue.max,
                 f"a level of issue '{name}' ({issue.unit})",
             )
-    for i, event in enumerate(spec.events):
-        path = f"events.{i}.value"
-        if event.kind in UNIT_EVENTS:
-            _in_range(r, path, event.value, 0.0, 1.0, f"a {event.kind} weight")
-        elif event.kind == "approval_shock":
-            _in_range(r, path, event.value, -1.0, 1.0, "a change of approval")
-        elif event.kind == "tariff_letter" and tariff is not None:
-            name, issue = tariff
-            _in_range(r, path, event.value, issue.min, issue.max, f"a level of issue '{name}'")

@@ -15,10 +15,9 @@ import difflib
 import math
 from collections.abc import Iterator, Mapping
 
-from negosim.core.china import CHINA_RULES
-from negosim.core.concession import CONCESSION_STYLES
 from negosim.scenario.china_checks import check_china
-from negosim.scenario.problems import Reporter, did_you_mean, num, quoted_choices
+from negosim.scenario.problems import Reporter, did_you_mean, num
+from negosim.scenario.registry_checks import check_registries
 from negosim.scenario.scales import check_scales
 from negosim.schema import IssueSpec, LeaderType, NegotiatorSpec, ScenarioSpec
 
@@ -38,7 +37,7 @@ def check_semantics(spec: ScenarioSpec, reporter: Reporter) -> None:
         _check_weights(spec, base, block, reporter)
     _check_politics(spec, reporter)
     _check_election(spec, reporter)
-    _check_registries(spec, reporter)
+    check_registries(spec, reporter)
     check_china(spec, reporter)
     _check_protocol(spec, reporter)
     check_scales(spec, reporter)
@@ -307,29 +306,6 @@ def _check_election(spec: ScenarioSpec, r: Reporter) -> None:
             "must be [a, b] with 1 ≤ a ≤ b (rounds)",
             f"[{low}, {high}]",
             "two integers a ≤ b, a ≥ 1",
-        )
-
-
-def _check_registries(spec: ScenarioSpec, r: Reporter) -> None:
-    """Names that select code (concession styles, China's rule) must exist in the registry."""
-    styles = list(CONCESSION_STYLES)
-    for side in ("japan", "us"):
-        style = getattr(spec.agents, side).concession.style
-        if style not in CONCESSION_STYLES:
-            r.add(
-                f"agents.{side}.concession.style",
-                "unknown concession style" + did_you_mean(style, styles),
-                repr(style),
-                quoted_choices(styles),
-            )
-    rules = list(CHINA_RULES)
-    rule = spec.china.rule
-    if rule not in CHINA_RULES:
-        r.add(
-            "china.rule",
-            "unknown China rule" + did_you_mean(rule, rules),
-            repr(rule),
-            quoted_choices(rules),
         )
 
 
