@@ -136,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _run(args: argparse.Namespace) -> int:
     from negosim.account import account, summary_lines
+    from negosim.columns import declared_for
     from negosim.model import NegotiationModel
     from negosim.outcomes import round_table, summarize
     from negosim.results import write_summary_json, write_table
@@ -150,9 +151,15 @@ def _run(args: argparse.Namespace) -> int:
     else:
         print(account(model, summary), end="")
     if args.out is not None:
-        table = write_table(round_table(model), args.out / "rounds")
+        table = write_table(round_table(model), args.out / "rounds", declared_for(model, "round"))
         path = write_summary_json(
-            args.out / "summary.json", scenario, [seed], model.rounds, summary, table
+            args.out / "summary.json",
+            scenario,
+            [seed],
+            model.rounds,
+            summary,
+            table,
+            declared_for(model, "run"),
         )
         print(f"\nwrote {table} and {path}")
     return 0
