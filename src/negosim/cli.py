@@ -15,6 +15,7 @@ EPILOG = """examples:
   negosim sweep experiments/omega_commitment.yaml    a parameter sweep, results in runs/
   negosim validate configs/*.yaml                    check scenario files
   negosim list                                       concession styles, China rules, events
+  negosim list columns configs/baseline.yaml         every output column, unit and meaning
 """
 
 
@@ -126,10 +127,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    sub.add_parser(
+    listing = sub.add_parser(
         "list",
-        help="list concession styles, China reaction rules and event kinds",
-        description="What a scenario file can name in concession.style, china.rule, events.",
+        help="list concession styles, China reaction rules, event kinds, or output columns",
+        description=(
+            "What a scenario file can name in concession.style, china.rule, events; with "
+            "'columns', every column a run records (unit, meaning, labels, what missing "
+            "means), expanded for CONFIG's issues, or as the Markdown of docs/columns.md."
+        ),
+    )
+    listing.add_argument(
+        "what", nargs="?", choices=["columns"], help="'columns': the declared output columns"
+    )
+    listing.add_argument(
+        "config",
+        nargs="?",
+        type=Path,
+        help="scenario whose columns to list (default: configs/baseline.yaml if present)",
+    )
+    listing.add_argument(
+        "--markdown", action="store_true", help="with 'columns': print docs/columns.md"
     )
     return parser
 
@@ -224,8 +241,28 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _list(_: argparse.Namespace) -> int:
+def _list_columns(args: argparse.Namespace) -> int:
+    from negosim.columns import declared
+    from negosim.columns.markdown import listing, markdown
+    from negosim.scenario import load_scenario
+
+    if args.markdown:
+        print(markdown(), end="")
+        return 0
+    config = args.config or Path("configs/baseline.yaml")
+    if args.config is None and not config.exists():
+        print("negosim list columns: name a scenario file, e.g. configs/baseline.yaml")
+        return 2
+    print(f"columns recorded by runs of {config} (docs/columns.md explains each):")
+    print(listing(declared(load_scenario(config))), end="")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
     from typing import get_args
+
+    if args.what == "columns":
+        return _list_columns(args)
 
     from negosim.core.china import CHINA_RULES
     from negosim.core.concession import CONCESSION_STYLES
@@ -240,6 +277,7 @@ def _list(_: argparse.Namespace) -> int:
     print("event kinds (events.N.kind):")
     for kind in get_args(EventKind):
         print(f"  {kind}")
+    print("output columns: negosim list columns [CONFIG]")
     return 0
 
 

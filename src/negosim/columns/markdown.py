@@ -20,6 +20,15 @@ _DTYPE_WORDS = {
     "string": "text",
 }
 
+_SHORT = {
+    "float64": "float",
+    "int64": "integer",
+    "uint64": "uint",
+    "bool": "bool",
+    "category": "category",
+    "string": "text",
+}
+
 HEADER = """\
 # Output columns
 
@@ -59,7 +68,10 @@ def _row(template: Template) -> str:
     kind = _DTYPE_WORDS[template.dtype]
     if template.dtype == "int64" and template.missing:
         kind = "integer or missing"
-    cells = [f"`{template.name}`", kind, _unit(template), template.meaning, template.missing]
+    meaning = template.meaning.replace("{level_name}", "its name in china.levels")
+    if template.sweep_only:
+        meaning += " (sweeps only)"
+    cells = [f"`{template.name}`", kind, _unit(template), meaning, template.missing]
     return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
 
@@ -110,7 +122,8 @@ def listing(columns: Sequence[Column]) -> str:
         lines.append(f"{'per-round' if table == 'round' else 'per-run'} columns ({table}s):")
         for c in chosen:
             unit = f" [{c.unit}]" if c.unit else ""
-            lines.append(f"  {c.name:<{width}} {_DTYPE_WORDS[c.dtype]:<8} {c.meaning}{unit}")
+            kind = _SHORT[c.dtype]
+            lines.append(f"  {c.name:<{width}} {kind:<8} {c.meaning}{unit}")
             if c.missing:
                 lines.append(f"  {'':<{width}} {'':<8} missing: {c.missing}")
             if c.labels:

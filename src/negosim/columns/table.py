@@ -33,7 +33,7 @@ NO_OFFER = "no offer this round (talks not open, or nothing inside Japan's win-s
 NOT_NEGOTIATING = "no negotiation this round (deal in force or pending, or talks ended)"
 NO_BENCHMARK = "no package is acceptable to both sides, so the benchmark does not exist"
 
-UTILITY = "utility (1 = the side's ideal package)"
+UTILITY = "utility (1 = the ideal package)"
 PROBABILITY = "probability (0-1)"
 COST = "political cost (the win-set radius's scale)"
 
@@ -92,7 +92,12 @@ ROUND_TEMPLATES = (
     _r("reversals_trade", "int64", "items", "trade items of the deal the US reversed this month"),
     _r("reversals_security", "int64", "items", "security items the US reversed this month"),
     _r("coercion_level", "int64", "level 0-5", "China's coercion level this month (china.levels)"),
-    _r("coercion_expected", "float64", "level 0-5", "China's expected level before the draw"),
+    _r(
+        "coercion_expected",
+        "float64",
+        "level 0-5",
+        "China's expected coercion level this month, before the draw",
+    ),
     _r("spiral", "float64", "index", "China's spiral term Sp: how firm the alliance looks"),
     _r("deterrence", "float64", "index", "China's deterrence term De: credible, capable defence"),
     _r("opportunity", "float64", "index", "China's opportunity term Op: an uncommitted patron"),
@@ -102,16 +107,33 @@ ROUND_TEMPLATES = (
     _r("mean_coercion", "float64", "level 0-5", "China's mean level over recent months (c̄)"),
     _r("leader_changed", "bool", "", "Japan's leader was replaced this month"),
     _r("reopened", "bool", "", "a deal in force was reopened (a reversal, or below a reservation)"),
-    _r("proposer_target", "float64", UTILITY, "the proposer's target", missing=NOT_NEGOTIATING),
+    _r(
+        "proposer_target",
+        "float64",
+        UTILITY,
+        "the proposer's target: the least it offers itself this month",
+        missing=NOT_NEGOTIATING,
+    ),
     _r(
         "responder_utility",
         "float64",
         UTILITY,
-        "the offer's worth to the responder",
+        "what the offer is worth to the responder",
         missing=NO_OFFER,
     ),
-    _r("responder_target", "float64", UTILITY, "the responder's target", missing=NOT_NEGOTIATING),
-    _r("responder_reservation", "float64", UTILITY, "the least the responder accepts now"),
+    _r(
+        "responder_target",
+        "float64",
+        UTILITY,
+        "the responder's target: the least it accepts by its concession curve",
+        missing=NOT_NEGOTIATING,
+    ),
+    _r(
+        "responder_reservation",
+        "float64",
+        UTILITY,
+        "the responder's reservation: the least it accepts this month",
+    ),
     _r(
         "political_cost",
         "float64",
@@ -136,8 +158,20 @@ ROUND_TEMPLATES = (
         label_meanings=PROPOSER_MEANINGS,
     ),
     _r("negotiating", "bool", "", "talks were open this month (no deal in force or pending)"),
-    _r("offer_japan_utility", "float64", UTILITY, "the offer's worth to Japan", missing=NO_OFFER),
-    _r("offer_us_utility", "float64", UTILITY, "the offer's worth to the US", missing=NO_OFFER),
+    _r(
+        "offer_japan_utility",
+        "float64",
+        UTILITY,
+        "what the offer is worth to Japan",
+        missing=NO_OFFER,
+    ),
+    _r(
+        "offer_us_utility",
+        "float64",
+        UTILITY,
+        "what the offer is worth to the US",
+        missing=NO_OFFER,
+    ),
     _r(
         "reason",
         "category",
@@ -152,7 +186,12 @@ ROUND_TEMPLATES = (
     _r("in_force_{issue}", "float64", ISSUE_UNIT, "{issue} in force at the end of the month"),
     _r("deal_in_force", "bool", "", "a deal is in force at the end of the month"),
     _r("approval", "float64", "share 0-1", "the Japanese cabinet's approval rating"),
-    _r("win_set", "float64", COST, "Japan's win-set radius K: the cost the Diet bears"),
+    _r(
+        "win_set",
+        "float64",
+        COST,
+        "radius K of Japan's win-set: the political cost the Diet ratifies at even odds",
+    ),
     _r("majority_lost", "bool", "", "the coalition has lost its upper-house majority by now"),
     _r("leader", "category", "", "Japan's leader type this month", labels=LEADER_TYPES),
     _r("reversal_belief", "float64", "probability per item-month", "Japan's belief ρ̂ in reversal"),
@@ -160,14 +199,24 @@ ROUND_TEMPLATES = (
     _r("abandonment", "float64", "index", "Japan's fear of abandonment Ab by the US"),
     _r("entrapment", "float64", "index", "Japan's fear of entrapment En in a US-China war"),
     _r("security", "float64", "index", "Japan's security term Sec_J = 1 - γ_A Ab - γ_E En"),
-    _r("japan_utility", "float64", UTILITY, "the package in force's worth to Japan's leader"),
-    _r("us_utility", "float64", UTILITY, "the package in force's worth to the US"),
+    _r(
+        "japan_utility",
+        "float64",
+        UTILITY,
+        "what the package in force is worth to Japan's sitting leader",
+    ),
+    _r("us_utility", "float64", UTILITY, "what the package in force is worth to the US"),
     _r("japan_reservation", "float64", UTILITY, "Japan's reservation (moves with c̄, approval)"),
     _r("us_reservation", "float64", UTILITY, "the US reservation (moves with coercion)"),
     _r("tariff_change", "float64", "percentage points", "tariff moves this month outside a deal"),
     _r("nikkei", "float64", "index points", "the Nikkei 225 at the end of the month"),
     _r("usdjpy", "float64", "yen per US dollar", "the exchange rate at the end of the month"),
-    _r("defense_index", "float64", "index (start 100)", "Japanese defence stocks"),
+    _r(
+        "defense_index",
+        "float64",
+        "index (start 100)",
+        "an index of Japanese defence stocks at the end of the month",
+    ),
     _r("asia", "float64", "index (start 100)", "Asian stock markets (0.6 × the Nikkei's moves)"),
     _r("events", "string", "", "this month's scheduled events ('; '-joined, empty if none)"),
 )
@@ -250,8 +299,13 @@ RUN_TEMPLATES = (
         "utility product",
         "the (weighted) Nash product of both sides' gains",
     ),
-    _s("japan_utility", "float64", UTILITY, "the final package's worth to Japan's final leader"),
-    _s("us_utility", "float64", UTILITY, "the final package's worth to the US"),
+    _s(
+        "japan_utility",
+        "float64",
+        UTILITY,
+        "what the final package is worth to Japan's final leader",
+    ),
+    _s("us_utility", "float64", UTILITY, "what the final package is worth to the US"),
     _s("japan_reservation", "float64", UTILITY, "Japan's reservation at the end of the run"),
     _s("us_reservation", "float64", UTILITY, "the US reservation at the end of the run"),
     _s("ratification_failures", "int64", "votes", "accepted packages the Diet failed to ratify"),
