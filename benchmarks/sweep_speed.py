@@ -336,7 +336,11 @@ def check_rows(experiment: Any, table: Any, per_point: int) -> list[Json]:
                         "seed": int(columns["seed"][i]),
                         "omega": experiment.points[point][OMEGA],
                         "threat_probability": experiment.points[point][THREAT],
-                        **{name: columns[name][i] for name in CHECK_COLUMNS},
+                        # files store "no deal" as null; the model (and batch_run) as -1
+                        **{
+                            name: -1 if columns[name][i] is None else columns[name][i]
+                            for name in CHECK_COLUMNS
+                        },
                     }
                 )
     return chosen

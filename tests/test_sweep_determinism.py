@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from negosim.model import NegotiationModel
-from negosim.outcomes import round_table, summarize
+from negosim.outcomes import round_frame, run_frame
 from negosim.scenario import apply_overrides, scenario_from_mapping
 from negosim.sweep import load_experiment, load_sweep, run_sweep
 from negosim.sweep.seeds import derive_seeds
@@ -204,32 +204,32 @@ def test_a_sweep_row_is_the_single_run_with_the_derived_seed(small, reference, p
     assert int(runs["seed"].iloc[0]) == seed
     for path, value in small.points[point].items():
         assert runs[path].iloc[0] == value
-    summary = summarize(model)
-    assert set(summary) <= set(runs.columns)
+    summary = run_frame(model)
+    assert set(summary.columns) <= set(runs.columns)
     compare_columns(runs, summary, exclude=KEYS)
 
     rounds = sweep.rounds[
         (sweep.rounds["point"] == point) & (sweep.rounds["replicate"] == replicate)
     ]
-    table = round_table(model)
-    assert rounds["round"].tolist() == np.asarray(table["round"]).tolist()
+    table = round_frame(model)
+    assert rounds["round"].tolist() == table["round"].tolist()
     assert (rounds["seed"] == np.uint64(seed)).all()
-    assert set(table) <= set(rounds.columns)
+    assert set(table.columns) <= set(rounds.columns)
     compare_columns(rounds, table, exclude=KEYS | {"round"})
 
 
-def compare_columns(frame: pd.DataFrame, columns: dict, exclude: set[str]) -> None:
-    for name, values in columns.items():
+def compare_columns(frame: pd.DataFrame, expected: pd.DataFrame, exclude: set[str]) -> None:
+    """The sweep's rows equal the single run's frame: same dtypes, numbers bit for bit."""
+    for name in expected.columns:
         if name in exclude:
             continue
-        expected = np.asarray(values)
-        got = frame[name].to_numpy()
-        assert len(got) == len(expected), name
-        if expected.dtype.kind in "biufc":
-            assert got.dtype == expected.dtype, name
-            assert got.tobytes() == expected.tobytes(), name
+        want, got = expected[name], frame[name]
+        assert len(got) == len(want), name
+        assert got.dtype == want.dtype, name
+        if want.dtype.kind in "biufc":
+            assert got.to_numpy().tobytes() == want.to_numpy().tobytes(), name
         else:
-            assert [str(v) for v in got] == [str(v) for v in expected], name
+            assert got.tolist() == want.tolist(), name
 
 
 def test_common_random_numbers_give_every_point_the_same_seeds(tmp_path):

@@ -183,12 +183,10 @@ def test_distribution_table_per_point_and_outcome(grid):
     assert len(table) == 3 * len(outcomes)
     assert table["outcome"].tolist() == [o for o in outcomes for _ in range(3)]
     runs = grid.runs
-    assert ((runs["first_deal_round"] == -1) == ~runs["deal_reached"]).all()
+    assert (runs["first_deal_round"].isna() == ~runs["deal_reached"]).all()  # null, not -1
     for row in table.to_dict("records"):
         values = runs.loc[runs["point"] == row["point"], row["outcome"]]
-        if row["outcome"] == "first_deal_round":
-            values = values[values >= 0]  # no deal (-1) is not a round
-        x = values.to_numpy(dtype=np.float64)
+        x = values.dropna().to_numpy(dtype=np.float64)  # no deal is missing, not a round
         assert row["n"] == len(x)
         if len(x):
             assert row["mean"] == pytest.approx(x.mean(), abs=1e-12)
@@ -203,7 +201,7 @@ def test_distribution_table_per_point_and_outcome(grid):
         else:
             assert np.isnan(row["ci95_low"]) and np.isnan(row["ci95_high"])
     first = table[table["outcome"] == "first_deal_round"]
-    assert (first["p5"].dropna() >= 1).all()  # -1 excluded
+    assert (first["p5"].dropna() >= 1).all()  # runs without a deal excluded
     assert first["n"].tolist() == [
         int(runs.loc[runs["point"] == p, "deal_reached"].sum()) for p in range(3)
     ]

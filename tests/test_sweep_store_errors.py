@@ -296,7 +296,15 @@ def test_files_are_atomic_and_parameters_match_the_design(finished, tiny):
         "china.omega",
         "issues.security_commitment.status_quo",
     ]
-    assert list(sweep.rounds.columns) == ["point", "replicate", "seed", "round", "coercion_level"]
+    assert list(sweep.rounds.columns) == [  # rounds carry their point's parameters too
+        "point",
+        "replicate",
+        "seed",
+        "round",
+        "coercion_level",
+        "china.omega",
+        "issues.security_commitment.status_quo",
+    ]
     assert len(sweep.runs) == 28 and len(sweep.rounds) == 28 * 6
     assert sweep.runs[["point", "replicate"]].drop_duplicates().shape[0] == 28
 

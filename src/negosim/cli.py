@@ -15,6 +15,7 @@ EPILOG = """examples:
   negosim sweep experiments/omega_commitment.yaml    a parameter sweep, results in runs/
   negosim validate configs/*.yaml                    check scenario files
   negosim list                                       concession styles, China rules, events
+  negosim list columns configs/baseline.yaml         every output column, unit and meaning
 """
 
 
@@ -126,16 +127,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    sub.add_parser(
+    listing = sub.add_parser(
         "list",
-        help="list concession styles, China reaction rules and event kinds",
-        description="What a scenario file can name in concession.style, china.rule, events.",
+        help="list concession styles, China reaction rules, event kinds, or output columns",
+        description=(
+            "What a scenario file can name in concession.style, china.rule, events; with "
+            "'columns', every column a run records (unit, meaning, labels, what missing "
+            "means), expanded for CONFIG's issues, or as the Markdown of docs/columns.md."
+        ),
+    )
+    listing.add_argument(
+        "what", nargs="?", choices=["columns"], help="'columns': the declared output columns"
+    )
+    listing.add_argument(
+        "config",
+        nargs="?",
+        type=Path,
+        help="scenario whose columns to list (default: configs/baseline.yaml if present)",
+    )
+    listing.add_argument(
+        "--markdown", action="store_true", help="with 'columns': print docs/columns.md"
     )
     return parser
 
 
 def _run(args: argparse.Namespace) -> int:
     from negosim.account import account, summary_lines
+    from negosim.columns import declared_for
     from negosim.model import NegotiationModel
     from negosim.outcomes import round_table, summarize
     from negosim.results import write_summary_json, write_table
@@ -150,9 +168,15 @@ def _run(args: argparse.Namespace) -> int:
     else:
         print(account(model, summary), end="")
     if args.out is not None:
-        table = write_table(round_table(model), args.out / "rounds")
+        table = write_table(round_table(model), args.out / "rounds", declared_for(model, "round"))
         path = write_summary_json(
-            args.out / "summary.json", scenario, [seed], model.rounds, summary, table
+            args.out / "summary.json",
+            scenario,
+            [seed],
+            model.rounds,
+            summary,
+            table,
+            declared_for(model, "run"),
         )
         print(f"\nwrote {table} and {path}")
     return 0
@@ -217,7 +241,27 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _list(_: argparse.Namespace) -> int:
+def _list_columns(args: argparse.Namespace) -> int:
+    from negosim.columns import declared
+    from negosim.columns.markdown import listing, markdown
+    from negosim.scenario import load_scenario
+
+    if args.markdown:
+        print(markdown(), end="")
+        return 0
+    config = args.config or Path("configs/baseline.yaml")
+    if args.config is None and not config.exists():
+        print("negosim list columns: name a scenario file, e.g. configs/baseline.yaml")
+        return 2
+    print(f"columns recorded by runs of {config} (docs/columns.md explains each):")
+    print(listing(declared(load_scenario(config))), end="")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    if args.what == "columns":
+        return _list_columns(args)
+
     from negosim.core.china_rules import CHINA_RULES
     from negosim.core.concession import CONCESSION_STYLES
     from negosim.core.events import EVENT_KINDS
@@ -235,6 +279,7 @@ def _list(_: argparse.Namespace) -> int:
             if entry.reads:
                 details += "; reads " + ", ".join(entry.reads)
             print(f"  {'':<17} [{details}] {entry.citation}")
+    print("output columns: negosim list columns [CONFIG]")
     return 0
 
 

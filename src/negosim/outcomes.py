@@ -1,8 +1,11 @@
 """What a run produced: the per-round table and the per-run summary (MODEL.md §9).
 
 Both are plain dicts of numpy columns (one row per replicate and round, or per replicate),
-ready for a columnar file or a DataFrame. The summary scores each run against the
-bargaining benchmarks computed over the same outcome grid.
+checked against the declared outputs (:mod:`negosim.columns`): this is the single point
+where recorded columns become tables, so an undeclared or vanished column fails here, by
+name. ``round_frame``/``run_frame`` give the same tables as pandas DataFrames in the stored
+encoding (labelled categories, missing values as such). The summary scores each run against
+the bargaining benchmarks computed over the same outcome grid.
 """
 
 from __future__ import annotations
@@ -10,8 +13,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
+from negosim.columns import check_recorded, declared_for
+from negosim.columns.arrow import frame
+from negosim.columns.table import FINAL_STATUS
 from negosim.core.bargaining import kalai_smorodinsky, nash_solution, utility_distance
 from negosim.core.offers import group_keys, split_groups
 
@@ -20,7 +27,7 @@ if TYPE_CHECKING:
 
 Columns = dict[str, NDArray]
 
-FINAL_STATUS = ("status quo", "in force", "agreed, enters into force next month")
+__all__ = ["FINAL_STATUS", "Columns", "round_frame", "round_table", "run_frame", "summarize"]
 
 
 def round_table(model: NegotiationModel) -> Columns:
@@ -38,6 +45,7 @@ def round_table(model: NegotiationModel) -> Columns:
         table[name] = np.stack([rec.columns[name] for rec in history], axis=1).reshape(-1)
     events = np.array(["; ".join(rec.events) for rec in history], dtype=object)
     table["events"] = np.tile(events, n)
+    check_recorded(table, declared_for(model, "round"), "per-round table")
     return table
 
 
@@ -131,4 +139,24 @@ def summarize(model: NegotiationModel) -> Columns:
     )
     for level in range(state.months_at_level.shape[1]):
         summary[f"months_at_level_{level}"] = state.months_at_level[:, level].copy()
+    check_recorded(summary, declared_for(model, "run"), "per-run summary")
     return summary
+
+
+def round_frame(model: NegotiationModel) -> pd.DataFrame:
+    """The per-round table as a DataFrame, encoded as in files (see docs/columns.md).
+
+    ``reason``, ``proposer`` and ``leader`` are labelled categoricals; offers of rounds
+    without an offer are NaN.
+    """
+    return frame(round_table(model), declared_for(model, "round"))
+
+
+def run_frame(model: NegotiationModel) -> pd.DataFrame:
+    """The per-run summary as a DataFrame, encoded as in files (see docs/columns.md).
+
+    ``first_deal_round`` is a nullable integer, ``<NA>`` for a run without a deal (never
+    -1), so its mean is over runs with a deal; ``final_status`` and ``final_leader`` are
+    labelled categoricals.
+    """
+    return frame(summarize(model), declared_for(model, "run"))

@@ -10,7 +10,7 @@ import json
 import os
 import platform
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from negosim.columns import Column, python_rows
 from negosim.outcomes import Columns
 from negosim.scenario import Scenario
 
@@ -55,28 +56,30 @@ def parquet_available() -> bool:
     return True
 
 
-def write_table(columns: Columns, stem: Path) -> Path:
-    """Write columns as ``stem.parquet`` (pyarrow) or, without an engine, ``stem.csv``."""
+def write_table(values: Columns, stem: Path, columns: Sequence[Column]) -> Path:
+    """Write the declared ``columns`` as ``stem.parquet`` or, without an engine, ``stem.csv``.
+
+    Both go through :mod:`negosim.columns.encoding`: Parquet gets labelled dictionary
+    columns, nulls and field metadata; CSV gets the labels and empty cells for missing
+    values (its header cannot carry units: see docs/columns.md).
+    """
     if parquet_available():
-        import pyarrow as pa
         import pyarrow.parquet as pq
 
-        arrays = {
-            name: pa.array(list(col) if col.dtype == object else col)
-            for name, col in columns.items()
-        }
+        from negosim.columns.arrow import arrow_table
+
         final = stem.with_suffix(".parquet")
         with atomic_path(final) as tmp:
-            pq.write_table(pa.table(arrays), tmp)
+            pq.write_table(arrow_table(values, columns), tmp)
         return final
     import csv
 
     final = stem.with_suffix(".csv")
-    names = list(columns)
+    names = [c.name for c in columns]
     with atomic_path(final) as tmp, tmp.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(names)
-        writer.writerows(zip(*(columns[name].tolist() for name in names), strict=True))
+        writer = csv.DictWriter(handle, fieldnames=names)
+        writer.writeheader()
+        writer.writerows(python_rows(values, columns))
     return final
 
 
@@ -121,9 +124,18 @@ def write_summary_json(
     rounds: int,
     summary: Columns,
     table_file: Path,
+    columns: Sequence[Column],
 ) -> Path:
-    """summary.json: the scenario, its hash, the seeds, versions, and each run's outcomes."""
-    runs = [{name: _plain(col[i]) for name, col in summary.items()} for i in range(len(seeds))]
+    """summary.json: the scenario, its hash, the seeds, versions, and each run's outcomes.
+
+    Outcomes are encoded as in the Parquet files (labels, and null for "no deal" or "no
+    benchmark", never -1); a NaN that is not declared missing also becomes null, since JSON
+    has no NaN.
+    """
+    runs = [
+        {name: _plain(value) for name, value in row.items()}
+        for row in python_rows(summary, columns)
+    ]
     document = {
         "scenario": {
             "name": scenario.spec.name,

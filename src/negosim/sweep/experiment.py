@@ -17,6 +17,7 @@ from typing import Literal
 import yaml
 from pydantic import Field, ValidationError
 
+from negosim.columns import declared, outcome_names
 from negosim.scenario import (
     Problem,
     Scenario,
@@ -177,15 +178,26 @@ def _check_points(
 
 
 def _check_keep(spec: ExperimentSpec, base: Scenario, r: Reporter) -> None:
-    """Kept and reported columns must be outcomes the model records for this scenario."""
-    from negosim.sweep.columns import recorded_columns
+    """Kept and reported columns must be declared outcomes of this scenario's runs.
 
-    run_columns, round_columns = recorded_columns(base)
+    Reported outcomes must also be numbers or true/false: a category such as
+    ``final_status`` has no mean or percentiles.
+    """
+    run_columns, round_columns = outcome_names(base, "run"), outcome_names(base, "round")
+    numeric = tuple(c.name for c in declared(base, "run") if c.dtype not in ("category", "string"))
     for field, allowed in (("runs", run_columns), ("rounds", round_columns)):
         chosen = getattr(spec.keep, field)
         if isinstance(chosen, list):
             _known_names(r, f"keep.{field}", chosen, allowed, "not a recorded outcome")
     _known_names(r, "report", spec.report, run_columns, "not a per-run outcome")
+    for i, name in enumerate(spec.report):
+        if name in run_columns and name not in numeric:
+            r.add(
+                f"report.{i}",
+                "a category has no mean or percentiles: report a number or true/false",
+                name,
+                "a numeric or true/false per-run outcome (negosim list columns)",
+            )
     kept = spec.keep.runs
     if isinstance(kept, list):
         for i, name in enumerate(spec.report):

@@ -9,6 +9,11 @@ The files are plain Parquet, so any tool reads them without negosim::
 
     import duckdb
     duckdb.sql("SELECT point, avg(deal_reached::INT) FROM 'runs/omega/runs/*.parquet' GROUP BY 1")
+    duckdb.sql("SELECT * FROM 'runs/omega/rounds/*.parquet' JOIN 'runs/omega/parameters.parquet' "
+               "USING (point)")                  # rounds with their parameter values
+
+Codes are labelled categories and missing values are nulls (``<NA>`` in pandas); every
+field's unit and meaning is in the Parquet metadata (docs/columns.md).
 """
 
 from __future__ import annotations
@@ -47,10 +52,20 @@ class Sweep:
         frame = pd.read_parquet(path, columns=wanted)
         return frame.sort_values(keys, kind="stable").reset_index(drop=True)
 
+    def _with_parameters(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with its point's parameter values as columns (one join on ``point``)."""
+        return frame.merge(self.parameters, on="point", how="left", validate="many_to_one")
+
     def runs_frame(self, columns: list[str] | None = None) -> pd.DataFrame:
         """Runs (optionally only some columns), with each point's parameter values."""
-        frame = self._read("runs", ["point", "replicate"], columns)
-        return frame.merge(self.parameters, on="point", how="left", validate="many_to_one")
+        return self._with_parameters(self._read("runs", ["point", "replicate"], columns))
+
+    def rounds_frame(self, columns: list[str] | None = None) -> pd.DataFrame:
+        """Runs and rounds (optionally only some columns), with each point's parameter values.
+
+        Empty (with the key columns only) when the experiment kept no per-round outcomes.
+        """
+        return self._with_parameters(self._read("rounds", ["point", "replicate", "round"], columns))
 
     @cached_property
     def runs(self) -> pd.DataFrame:
@@ -59,8 +74,11 @@ class Sweep:
 
     @cached_property
     def rounds(self) -> pd.DataFrame:
-        """Every run and round (empty when the experiment kept no per-round outcomes)."""
-        return self._read("rounds", ["point", "replicate", "round"], None)
+        """Every run and round, with its point's parameter values (like :attr:`runs`).
+
+        Empty when the experiment kept no per-round outcomes.
+        """
+        return self.rounds_frame()
 
 
 def load_sweep(root: str | Path) -> Sweep:

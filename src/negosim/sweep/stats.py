@@ -5,7 +5,7 @@
   Science 16:101), which behave near 0 and 1 and for small counts.
 - Numeric outcomes get mean, median and the 5th/95th percentiles of their distribution over
   replicates (a spread, not an uncertainty of the mean).
-- Rounds of first deal exclude runs without a deal (recorded as -1).
+- Rounds of first deal exclude runs without a deal (stored as missing, never -1).
 - Sobol designs get first-order and total Sobol' indices (Sobol' 2001; Saltelli et al.
   2010) with bootstrap confidence intervals, via SALib, on the per-point mean outcome.
 """
@@ -47,10 +47,9 @@ def wilson_interval(
 
 
 def _values(frame: pd.DataFrame, outcome: str) -> pd.Series:
-    values = frame[outcome]
-    if outcome == "first_deal_round":
-        values = values.where(values >= 0)
-    return values
+    """An outcome as floats, NaN where it is missing (e.g. the first deal of a run without)."""
+    column = frame[outcome]
+    return pd.Series(column.to_numpy(dtype=np.float64, na_value=np.nan), index=column.index)
 
 
 def agreement_table(sweep: Sweep) -> pd.DataFrame:

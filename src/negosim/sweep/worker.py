@@ -12,11 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from negosim.columns import Column, declared
+from negosim.columns.arrow import arrow_table
 from negosim.core.utility import UtilityTables, build_tables
 from negosim.model import NegotiationModel
 from negosim.outcomes import round_table, summarize
 from negosim.scenario import Scenario, apply_overrides, scenario_from_mapping
-from negosim.sweep.columns import ROUND_KEYS, RUN_KEYS
 from negosim.sweep.plan import Chunk
 from negosim.sweep.seeds import derive_seeds
 
@@ -64,19 +65,13 @@ def _point(task: ChunkTask, point: int) -> tuple[Scenario, UtilityTables]:
 
 
 def _select(
-    columns: dict[str, np.ndarray],
-    keys: tuple[str, ...],
+    values: dict[str, np.ndarray],
+    columns: tuple[Column, ...],
     keep: tuple[str, ...] | None,
 ) -> pa.Table:
-    names = list(keys) + [c for c in columns if c not in keys and (keep is None or c in keep)]
-    return pa.table(
-        {
-            name: pa.array(
-                columns[name].tolist() if columns[name].dtype == object else columns[name]
-            )
-            for name in names
-        }
-    )
+    """The kept columns (row keys always) as Arrow, encoded like every other file."""
+    chosen = [c for c in columns if c.key or keep is None or c.name in keep]
+    return arrow_table(values, chosen)
 
 
 def run_chunk(task: ChunkTask) -> ChunkResult:
@@ -92,12 +87,15 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
         summary = summarize(model)
         summary["point"] = np.full(piece.runs, piece.point, dtype=np.int64)
         summary["replicate"] = replicate
-        runs.append(_select(summary, RUN_KEYS, task.keep_runs))
+        types = model.tables.type_names
+        run_columns = declared(scenario, "run", type_names=types, sweep=True)
+        runs.append(_select(summary, run_columns, task.keep_runs))
         if task.keep_rounds != ():
             table = round_table(model)
             table["point"] = np.full(len(table["round"]), piece.point, dtype=np.int64)
             table["replicate"] = np.repeat(replicate, model.rounds)
-            rounds.append(_select(table, ROUND_KEYS, task.keep_rounds))
+            round_columns = declared(scenario, "round", type_names=types, sweep=True)
+            rounds.append(_select(table, round_columns, task.keep_rounds))
     return ChunkResult(
         task.chunk.index,
         pa.concat_tables(runs),
