@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import mesa
 import numpy as np
@@ -22,6 +23,7 @@ from negosim.core.politics import audience_cost, win_set_radius
 from negosim.core.protocol import Reason, proposer_of
 from negosim.core.state import BatchState, initial_state
 from negosim.core.utility import UtilityTables, build_tables
+from negosim.mesa_conventions import UNSET, RngLike, RunCollector, Unset, replicate_seeds
 from negosim.scenario import Scenario
 from negosim.schema import EventSpec
 
@@ -65,6 +67,8 @@ class NegotiationModel(mesa.Model):
     Parameters are the scenario (validated at the boundary), the replicate seeds, and an
     optional number of rounds. All randomness comes from :mod:`negosim.core.rng`, keyed by
     (seed, round, purpose); Mesa's own generator is seeded with the first seed and unused.
+    Mesa's ``rng`` keyword is one replicate's seed (``rng=7`` is ``seeds=[7]``), so
+    ``mesa.batch_run`` works on this class; see :mod:`negosim.mesa_conventions`.
     """
 
     def __init__(
@@ -73,6 +77,7 @@ class NegotiationModel(mesa.Model):
         seeds: Sequence[int] | None = None,
         rounds: int | None = None,
         tables: UtilityTables | None = None,
+        rng: RngLike | Unset = UNSET,
     ) -> None:
         if not isinstance(scenario, Scenario):
             raise TypeError(
@@ -80,7 +85,7 @@ class NegotiationModel(mesa.Model):
                 f"(checked and resolved), not {type(scenario).__name__}"
             )
         spec = scenario.spec
-        seed_list = [int(s) for s in (seeds if seeds is not None else [spec.seed])]
+        seed_list = replicate_seeds(spec.seed, seeds, rng)
         super().__init__(rng=seed_list[0])
         self.spec = spec
         self.rounds = rounds or spec.protocol.rounds
@@ -119,6 +124,11 @@ class NegotiationModel(mesa.Model):
         while self.running:
             self.step()
         return self
+
+    @cached_property
+    def datacollector(self) -> RunCollector:
+        """The recorded tables in ``mesa.DataCollector``'s shape (what batch_run reads)."""
+        return RunCollector(self)
 
     def inject(self, event: EventSpec) -> None:
         """Add a shock (e.g. from an instructor) to be applied in its round."""
