@@ -28,13 +28,14 @@ grid of ``china.omega`` × ``agents.us.tariff_threat.probability``, 500 replicat
 
 The machinery shared with ``run_speed.py`` is in ``common.py``; the children's work in
 ``sweep_children.py`` (negosim) and ``sweep_mesa.py`` (batch_run); the printed tables in
-``sweep_report.py``. Every heavy step runs in a child process of this script; the parent imports nothing heavy
-until the end, so it does not disturb the children's ``ru_maxrss`` (Linux starts a child's
-high-water mark from its parent's). Output directories go under a temporary directory and
-are deleted. The machine is shared and noisy: timings are repeated and reported as median
-(typical) and min (least disturbed), with CPU time beside wall time and, as "others", the
-cores other processes on the machine used meanwhile (from /proc/stat). The code's commit
-and a hash of src/negosim are taken at the start and at the end, and a change is flagged.
+``sweep_report.py``. Every heavy step runs in a child process of this script; the parent
+imports nothing heavy until the end, so it does not disturb the children's ``ru_maxrss``
+(Linux starts a child's high-water mark from its parent's). Output directories go under a
+temporary directory and are deleted. The machine is shared and noisy: timings are repeated
+and reported as median (typical) and min (least disturbed), with CPU time beside wall time
+and, as "others", the cores other processes on the machine used meanwhile (from
+/proc/stat). The code's commit and a hash of src/negosim are taken at the start and at the
+end, and a change is flagged.
 
 batch_run is called with ``rng=[seed, ...]``: in mesa 3.5 ``iterations=k`` is deprecated
 and means ``rng=[None] * k`` (unseeded); explicit seeds cost the same and make the runs
