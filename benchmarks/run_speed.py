@@ -39,153 +39,45 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import datetime as dt
 import gc
-import hashlib
 import json
-import os
-import platform
-import pstats
 import re
-import resource
-import statistics
 import subprocess
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-CONFIG = ROOT / "configs" / "baseline.yaml"
-ROUNDS = 12
+from common import (
+    CONFIG,
+    MB,
+    ROOT,
+    ROUNDS,
+    Json,
+    current_rss_bytes,
+    fmt_s,
+    load_average,
+    machine_info,
+    maxrss_bytes,
+    negosim_executable,
+    print_machine,
+    print_profile_tables,
+    profile_stats,
+    ranked_rows,
+    source_fingerprint,
+    summary_of,
+    time_process,
+    write_json,
+)
+
 SIZES = (1, 100, 1_000, 10_000)
 QUICK_SIZES = (1, 100, 1_000)
 EXPECTED_RATE = 1_000.0  # "thousands of replicates per second for large batches"
-MB = 1024.0 * 1024.0
-
-Json = dict[str, Any]
-
-
-# -- helpers -------------------------------------------------------------------------------
-def summary_of(samples: Sequence[float]) -> Json:
-    """Median, min and every sample (seconds, or whatever unit the samples are in)."""
-    return {
-        "median": statistics.median(samples),
-        "min": min(samples),
-        "samples": list(samples),
-    }
-
-
-def maxrss_bytes() -> int:
-    """Peak resident set size of this process so far, in bytes."""
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return int(rss) if sys.platform == "darwin" else int(rss) * 1024  # Linux reports KiB
-
-
-def current_rss_bytes() -> int | None:
-    """Resident set size of this process right now, in bytes (Linux only)."""
-    try:
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
-    except (OSError, IndexError, ValueError):
-        return None
-    return pages * os.sysconf("SC_PAGE_SIZE")
-
-
-def source_fingerprint() -> Json:
-    """Which code was measured: the commit, and a hash of src/negosim/**/*.py as it is on
-    disk (the working tree may differ from the commit). Read-only.
-    """
-    digest = hashlib.sha256()
-    for path in sorted((ROOT / "src" / "negosim").rglob("*.py")):
-        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        commit = "unknown"
-    return {"commit": commit, "src_sha256": digest.hexdigest()}
-
-
-def load_average() -> list[float]:
-    """1, 5 and 15 minute load averages (empty where the platform has none)."""
-    try:
-        return [round(x, 2) for x in os.getloadavg()]
-    except OSError:
-        return []
-
-
-def cpu_model() -> str:
-    """The CPU's model name from /proc/cpuinfo, or what platform knows."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def machine_info() -> Json:
-    """What the figures were measured on."""
-    import mesa
-    import numpy as np
-
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:
-        usable = os.cpu_count() or 0
-    return {
-        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "cpu_count": os.cpu_count(),
-        "cpus_usable": usable,
-        "cpu_model": cpu_model(),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "python_executable": sys.executable,
-        "numpy": np.__version__,
-        "mesa": mesa.__version__,
-        "load_average_start": load_average(),
-    }
-
-
-def negosim_executable() -> Path:
-    """The console script installed next to this interpreter (``.venv/bin/negosim``)."""
-    # Not resolved: the venv's python is a symlink and resolving it would leave the venv.
-    script = Path(sys.executable).parent / "negosim"
-    if not script.exists():
-        raise SystemExit(f"no negosim console script next to {sys.executable}")
-    return script
 
 
 # -- 1. whole process ----------------------------------------------------------------------
-def time_process(command: Sequence[str], repeats: int) -> Json:
-    """Wall and CPU (user + sys of the child) time of a command, after one untimed warm-up
-    run (so the page cache is warm, as it is for a user running it twice).
-    """
-
-    def once() -> tuple[float, float]:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        done = subprocess.run(
-            command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
-        )
-        wall = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if done.returncode != 0:
-            raise SystemExit(
-                f"{' '.join(command)} exited {done.returncode}:\n{done.stderr.decode()}"
-            )
-        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        return wall, cpu
-
-    once()
-    walls, cpus = zip(*(once() for _ in range(repeats)), strict=True)
-    return {"command": list(command), "wall_s": summary_of(walls), "cpu_s": summary_of(cpus)}
-
-
 def import_time_top(count: int) -> list[Json]:
     """The heaviest top-level packages by cumulative import time (``-X importtime``, one run).
 
@@ -328,16 +220,6 @@ def measure_memory(sizes: Sequence[int], traced: bool) -> list[Json]:
 
 
 # -- profile -------------------------------------------------------------------------------
-def short_name(key: tuple[str, int, str]) -> str:
-    """``negosim/core/offers.py:41(best)`` rather than the absolute path."""
-    filename, line, function = key
-    for marker in ("/src/", "/site-packages/"):
-        if marker in filename:
-            filename = filename.split(marker, 1)[1]
-            break
-    return f"{filename}:{line}({function})" if line else function
-
-
 def profile_batch(n: int, top: int) -> Json:
     """cProfile one batch of ``n`` replicates (model + summarize); top functions by
     cumulative and by own time.
@@ -350,55 +232,20 @@ def profile_batch(n: int, top: int) -> Json:
     profiler.enable()
     run_batch(scenario, n)
     profiler.disable()
-    stats: dict[tuple[str, int, str], tuple[int, int, float, float, Any]]
-    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
-    total = sum(row[2] for row in stats.values())
-
-    def rows(sort: Callable[[tuple[int, int, float, float, Any]], float]) -> list[Json]:
-        ours = str(Path(__file__).resolve())  # leave the harness itself out
-        kept = [item for item in stats.items() if item[0][0] != ours]
-        ranked = sorted(kept, key=lambda item: sort(item[1]), reverse=True)[:top]
-        return [
-            {"function": short_name(key), "ncalls": nc, "tottime_s": tt, "cumtime_s": ct}
-            for key, (_, nc, tt, ct, _) in ranked
-        ]
-
+    stats = profile_stats(profiler)
     return {
         "replicates": n,
-        "total_s": total,
-        "cumulative": rows(lambda row: row[3]),
-        "tottime": rows(lambda row: row[2]),
+        "total_s": sum(row[2] for row in stats.values()),
+        **ranked_rows(stats, top, leave_out=str(Path(__file__).resolve())),
     }
 
 
 # -- output --------------------------------------------------------------------------------
-def fmt_s(seconds: float) -> str:
-    """Seconds with a sensible number of digits."""
-    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
-
-
-def print_profile_tables(prof: dict[str, Any], width: int = 52) -> None:
-    """The cProfile top rows, by cumulative and by own time (shared with sweep_speed.py)."""
-    for title, key in (("by cumulative time", "cumulative"), ("by own time", "tottime")):
-        print(f"   top {len(prof[key])} {title}:{'':<{width - 28}} ncalls   tottime   cumtime")
-        for row in prof[key]:
-            print(
-                f"   {row['function'][:width]:<{width}} {row['ncalls']:>8} "
-                f"{row['tottime_s']:>8.3f}s {row['cumtime_s']:>8.3f}s"
-            )
-
-
 def print_report(report: Json) -> None:
     """The compact table."""
     m = report["machine"]
     print(f"negosim speed benchmark, {m['date']}  ({report['settings']['mode']} mode)")
-    print(
-        f"machine: {m['cpu_count']} CPUs ({m['cpus_usable']} usable), {m['cpu_model']}; "
-        f"Python {m['python']}, numpy {m['numpy']}, mesa {m['mesa']}"
-    )
-    print(f"         {m['platform']}")
-    code = report["code"]
-    print(f"code: commit {code['commit'][:12]}, src/negosim sha256 {code['src_sha256'][:12]}")
+    print_machine(m, report["code"])
     print(
         f"load average (1/5/15 min): start {m['load_average_start']}, "
         f"end {report['load_average_end']}"
@@ -545,10 +392,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report["load_average_end"] = load_average()
 
     print_report(report)
-    if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report, indent=2) + "\n")
-        print(f"\nwrote {args.json}")
+    write_json(args.json, report)
     return 0
 
 

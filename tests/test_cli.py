@@ -13,12 +13,11 @@ import json
 import os
 import re
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 import negosim
+from conftest import BASE_TEXT, BASELINE, NEGOSIM, ROOT, cli, edit, line_of
 from negosim.cli import main
 from negosim.core.china_rules import CHINA_RULES
 from negosim.core.concession import CONCESSION_STYLES
@@ -28,38 +27,11 @@ from negosim.model import NegotiationModel
 from negosim.outcomes import round_frame, round_table, run_frame, summarize
 from negosim.scenario import load_scenario
 
-ROOT = Path(__file__).resolve().parents[1]
-BASELINE = ROOT / "configs" / "baseline.yaml"
-BASE_TEXT = BASELINE.read_text(encoding="utf-8")
 SCENARIO = load_scenario(BASELINE)
 DEFAULT_SEED = SCENARIO.spec.seed
 ROUNDS = SCENARIO.spec.protocol.rounds
 UNITS = {name: issue.unit for name, issue in SCENARIO.spec.issues.items()}
-EXECUTABLE = next(
-    (
-        p
-        for p in (Path(sys.executable).parent / "negosim", ROOT / ".venv" / "bin" / "negosim")
-        if p.exists()
-    ),
-    ROOT / ".venv" / "bin" / "negosim",
-)
-
-
-def edit(text: str, old: str, new: str) -> str:
-    assert text.count(old) == 1, f"anchor {old!r} occurs {text.count(old)} times"
-    return text.replace(old, new)
-
-
-def line_of(text: str, needle: str) -> int:
-    hits = [i + 1 for i, line in enumerate(text.splitlines()) if needle in line]
-    assert len(hits) == 1, f"{needle!r} on lines {hits}"
-    return hits[0]
-
-
-def cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
+EXECUTABLE = NEGOSIM
 
 
 def api_run(seed: int = DEFAULT_SEED, rounds: int = ROUNDS):

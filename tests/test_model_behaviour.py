@@ -13,18 +13,16 @@ import copy
 import functools
 import itertools
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
 
+from conftest import baseline_data
 from negosim.model import NegotiationModel
 from negosim.outcomes import round_table, summarize
 from negosim.scenario import apply_overrides, scenario_from_mapping
 
-ROOT = Path(__file__).resolve().parents[1]
-BASE_DATA = yaml.safe_load((ROOT / "configs" / "baseline.yaml").read_text(encoding="utf-8"))
+BASE_DATA = baseline_data()
 ROUNDS = 12
 N = 4000
 Z_MIN = 4.0

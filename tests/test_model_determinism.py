@@ -18,20 +18,17 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
 
+from conftest import BASELINE, baseline_data
 from negosim.core.utility import build_tables
 from negosim.model import NegotiationModel
 from negosim.outcomes import round_table, summarize
 from negosim.scenario import apply_overrides, load_scenario, scenario_from_mapping
 
-ROOT = Path(__file__).resolve().parents[1]
-BASELINE = ROOT / "configs" / "baseline.yaml"
-BASE_DATA = yaml.safe_load(BASELINE.read_text(encoding="utf-8"))
+BASE_DATA = baseline_data()
 ROUNDS = 12
 BATCH = 1000
 

@@ -9,13 +9,12 @@ round table, the per-run summary and the readable account must tell the same sto
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import numpy as np
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import baseline_data
 from negosim.account import account, summary_lines
 from negosim.core.china_rules import CHINA_RULES
 from negosim.core.concession import CONCESSION_STYLES
@@ -24,8 +23,7 @@ from negosim.model import NegotiationModel
 from negosim.outcomes import FINAL_STATUS, round_table, summarize
 from negosim.scenario import apply_overrides, scenario_from_mapping
 
-ROOT = Path(__file__).resolve().parents[1]
-BASE_DATA = yaml.safe_load((ROOT / "configs" / "baseline.yaml").read_text(encoding="utf-8"))
+BASE_DATA = baseline_data()
 ROUNDS = 12
 LEVELS = 6
 GRID_TOLERANCE = 1e-9

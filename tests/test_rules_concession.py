@@ -25,7 +25,6 @@ from negosim.core.protocol import (
     reservation,
     time_fraction,
 )
-from negosim.scenario import load_scenario
 
 FAST = settings(max_examples=100, deadline=None)
 POLY = CONCESSION_STYLES["polynomial"]
@@ -185,8 +184,8 @@ def test_reason_labels_exist():
     assert "ratification" in Reason.FAILED_RATIFICATION.label
 
 
-def test_reservation_moves_with_coercion_and_approval():
-    spec = load_scenario("configs/baseline.yaml").spec
+def test_reservation_moves_with_coercion_and_approval(baseline):
+    spec = baseline.spec
     japan, us = spec.agents.japan, spec.agents.us
     # Japan: .85 - .05·c̄/5 - .1(A - .34); c̄ 2.5, A .44 → .85 - .025 - .01 = .815
     got = reservation(japan, np.array([2.5, 0.0]), np.array([0.44, 0.34]), 0.34)

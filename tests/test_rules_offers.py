@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import BASELINE
 from negosim.core.offers import OfferSearch
 from negosim.core.utility import UtilityTables, build_tables
 from negosim.scenario import load_scenario
@@ -28,7 +29,7 @@ BELIEFS = (0.1, 0.2, 1 / 3)
 
 @cache
 def _tables() -> UtilityTables:
-    return build_tables(load_scenario("configs/baseline.yaml").spec)
+    return build_tables(load_scenario(BASELINE).spec)
 
 
 @pytest.fixture(scope="module")

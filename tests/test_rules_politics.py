@@ -21,7 +21,6 @@ from negosim.core.politics import (
     ratification_probability,
     win_set_radius,
 )
-from negosim.scenario import load_scenario
 from negosim.schema import ApprovalSpec, ElectionSpec, PoliticalCostItem, WinSetSpec
 
 FAST = settings(max_examples=80, deadline=None)
@@ -31,8 +30,8 @@ ELECTION = ElectionSpec()  # threshold .30, scale .03
 
 
 @pytest.fixture(scope="module")
-def spec():
-    return load_scenario("configs/baseline.yaml").spec
+def spec(baseline):
+    return baseline.spec
 
 
 # --------------------------------------------------------------------------- political cost

@@ -20,7 +20,6 @@ from negosim.core.utility import (
     security_terms,
     threat_perception,
 )
-from negosim.scenario import load_scenario
 from negosim.schema import ScenarioSpec, SecuritySpec, ValueShape
 
 FAST = settings(max_examples=60, deadline=None)
@@ -28,8 +27,8 @@ SEC = SecuritySpec()  # MODEL defaults: γ_A 1.0, γ_E 0.3, ε1 0.5, ψ0 0.5, ψ
 
 
 @pytest.fixture(scope="module")
-def spec() -> ScenarioSpec:
-    return load_scenario("configs/baseline.yaml").spec
+def spec(baseline) -> ScenarioSpec:
+    return baseline.spec
 
 
 def _with_value_shape(spec: ScenarioSpec, shape: ValueShape) -> ScenarioSpec:

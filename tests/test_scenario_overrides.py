@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import baseline_data
 from negosim.scenario import ScenarioError, apply_overrides, leaf_paths, scenario_from_mapping
 
-BASELINE = Path(__file__).resolve().parents[1] / "configs" / "baseline.yaml"
-BASE_DATA = yaml.safe_load(BASELINE.read_text(encoding="utf-8"))
+BASE_DATA = baseline_data()
 LEAVES = leaf_paths(BASE_DATA)
 
 

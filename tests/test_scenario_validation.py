@@ -17,6 +17,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import BASE_TEXT, BASELINE, baseline_data, edit, line_of
 from negosim.scenario import (
     Problem,
     Scenario,
@@ -28,28 +29,8 @@ from negosim.scenario import (
     validate_file,
 )
 
-BASELINE = Path(__file__).resolve().parents[1] / "configs" / "baseline.yaml"
-BASE_TEXT = BASELINE.read_text(encoding="utf-8")
-BASE_DATA = yaml.safe_load(BASE_TEXT)
+BASE_DATA = baseline_data()
 ISSUES = list(BASE_DATA["issues"])
-
-
-def edit(text: str, old: str, new: str) -> str:
-    assert text.count(old) == 1, f"anchor {old!r} occurs {text.count(old)} times"
-    return text.replace(old, new)
-
-
-def line_of(text: str, needle: str, after: str | None = None) -> int:
-    """1-based line of the unique line containing ``needle`` (first one after ``after``)."""
-    lines = text.splitlines()
-    start = 0
-    if after is not None:
-        start = next(i for i, line in enumerate(lines) if after in line) + 1
-    hits = [i + 1 for i, line in enumerate(lines) if i >= start and needle in line]
-    assert hits, f"{needle!r} not found"
-    if after is None:
-        assert len(hits) == 1, f"{needle!r} on lines {hits}"
-    return hits[0]
 
 
 def check(text: str, tmp_path: Path, name: str = "broken.yaml") -> list[Problem]:

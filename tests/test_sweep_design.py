@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,14 +16,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from SALib.sample import sobol as salib_sobol
 
+from conftest import BASELINE
 from negosim.sweep import load_experiment
 from negosim.sweep.design import DESIGN_STREAM, design_points, sobol_problem
 from negosim.sweep.experiment import ExperimentSpec
 from negosim.sweep.plan import plan_chunks
 from negosim.sweep.seeds import derive_seeds
 
-ROOT = Path(__file__).resolve().parents[1]
-BASELINE = ROOT / "configs" / "baseline.yaml"
 FAST = settings(max_examples=150, deadline=None)
 
 

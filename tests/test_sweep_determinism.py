@@ -18,7 +18,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -29,22 +28,12 @@ import psutil
 import pyarrow.parquet as pq
 import pytest
 
+from conftest import BASELINE, NEGOSIM
 from negosim.model import NegotiationModel
 from negosim.outcomes import round_frame, run_frame
 from negosim.scenario import apply_overrides, scenario_from_mapping
 from negosim.sweep import load_experiment, load_sweep, run_sweep
 from negosim.sweep.seeds import derive_seeds
-
-ROOT = Path(__file__).resolve().parents[1]
-BASELINE = ROOT / "configs" / "baseline.yaml"
-NEGOSIM = next(
-    (
-        p
-        for p in (Path(sys.executable).parent / "negosim", ROOT / ".venv" / "bin" / "negosim")
-        if p.exists()
-    ),
-    ROOT / ".venv" / "bin" / "negosim",
-)
 
 # 4 points x 30 replicates; 12 rounds so deals (and their dynamics) happen; keep everything.
 SMALL = f"""\

@@ -8,13 +8,13 @@ hand from the runs; Sobol indices are SALib's analysis of the per-point means.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from SALib.analyze import sobol as salib_sobol
 
+from conftest import BASELINE, write
 from negosim.cli import main
 from negosim.scenario import ScenarioError
 from negosim.sweep import load_experiment, load_sweep, run_sweep
@@ -27,9 +27,6 @@ from negosim.sweep.stats import (
     sobol_indices,
     wilson_interval,
 )
-
-ROOT = Path(__file__).resolve().parents[1]
-BASELINE = ROOT / "configs" / "baseline.yaml"
 
 # 12 rounds (the deadline) so that deals happen; a US reservation of 0.95 makes them rare.
 GRID = f"""\
@@ -63,12 +60,6 @@ keep:
   rounds: none
 report: [deal_reached, first_deal_round, final_tariff]
 """
-
-
-def write(directory: Path, text: str, name: str = "experiment.yaml") -> Path:
-    path = directory / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def hand_wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:

@@ -20,15 +20,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from negosim.cli import main
+from conftest import BASE_TEXT, BASELINE, cli, edit, line_of, write
 from negosim.results import versions
 from negosim.scenario import ScenarioError
 from negosim.sweep import load_experiment, load_sweep, run_sweep
 from negosim.sweep.store import SweepDirectoryError
-
-ROOT = Path(__file__).resolve().parents[1]
-BASELINE = ROOT / "configs" / "baseline.yaml"
-BASE_TEXT = BASELINE.read_text(encoding="utf-8")
 
 TINY = f"""\
 name: alpha
@@ -49,18 +45,6 @@ report: [deal_reached, final_tariff, china_max_level]
 """
 
 
-def write(directory: Path, text: str, name: str = "experiment.yaml") -> Path:
-    path = directory / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def line_of(text: str, needle: str) -> int:
-    hits = [i + 1 for i, line in enumerate(text.splitlines()) if needle in line]
-    assert len(hits) == 1, f"{needle!r} on lines {hits}"
-    return hits[0]
-
-
 def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
     """Every file under root: its bytes and modification time."""
     return {
@@ -68,12 +52,6 @@ def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
-
-
-def cli(capsys, *args: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -336,11 +314,6 @@ def test_load_sweep_of_a_directory_without_manifest(tmp_path):
 
 
 # --- bad experiment files -----------------------------------------------------------------
-
-
-def edit(text: str, old: str, new: str) -> str:
-    assert text.count(old) == 1, f"anchor {old!r} occurs {text.count(old)} times"
-    return text.replace(old, new)
 
 
 GRID = "  method: grid\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import mesa
 import numpy as np
@@ -24,6 +25,7 @@ from negosim.core.protocol import Reason, after_ratification, proposer_of, still
 from negosim.core.state import BatchState, initial_state
 from negosim.core.treaty import check_red_lines, enter_into_force, reopened
 from negosim.core.utility import UtilityTables, build_tables
+from negosim.mesa_conventions import UNSET, RngLike, RunCollector, Unset, replicate_seeds
 from negosim.scenario import Scenario
 from negosim.schema import EventSpec
 
@@ -71,6 +73,8 @@ class NegotiationModel(mesa.Model):
     Parameters are the scenario (validated at the boundary), the replicate seeds, and an
     optional number of rounds. All randomness comes from :mod:`negosim.core.rng`, keyed by
     (seed, round, purpose); Mesa's own generator is seeded with the first seed and unused.
+    Mesa's ``rng`` keyword is one replicate's seed (``rng=7`` is ``seeds=[7]``), so
+    ``mesa.batch_run`` works on this class; see :mod:`negosim.mesa_conventions`.
     """
 
     def __init__(
@@ -79,6 +83,7 @@ class NegotiationModel(mesa.Model):
         seeds: Sequence[int] | None = None,
         rounds: int | None = None,
         tables: UtilityTables | None = None,
+        rng: RngLike | Unset = UNSET,
     ) -> None:
         if not isinstance(scenario, Scenario):
             raise TypeError(
@@ -86,7 +91,7 @@ class NegotiationModel(mesa.Model):
                 f"(checked and resolved), not {type(scenario).__name__}"
             )
         spec = scenario.spec
-        seed_list = [int(s) for s in (seeds if seeds is not None else [spec.seed])]
+        seed_list = replicate_seeds(spec.seed, seeds, rng)
         super().__init__(rng=seed_list[0])
         self.spec = spec
         self.rounds = rounds or spec.protocol.rounds
@@ -132,6 +137,11 @@ class NegotiationModel(mesa.Model):
         while self.running:
             self.step()
         return self
+
+    @cached_property
+    def datacollector(self) -> RunCollector:
+        """The recorded tables in ``mesa.DataCollector``'s shape (what batch_run reads)."""
+        return RunCollector(self)
 
     # -- world phases ------------------------------------------------------------------
     def _enter_into_force(self, rec: RoundRecord) -> None:

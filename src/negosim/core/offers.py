@@ -15,13 +15,13 @@ candidates are computed once, cached for the run, and queried for all its replic
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from negosim.core.bargaining import pareto_mask
+from negosim.core.lru import LRUCache
 from negosim.core.utility import UtilityTables
 
 F64 = NDArray[np.float64]
@@ -98,43 +98,11 @@ def split_groups(inverse: I64, count: int) -> list[I64]:
     return np.split(order, bounds)
 
 
-class SharedCache:
-    """Process-wide LRU of candidate sets, keyed by a fingerprint of their inputs.
-
-    A candidate set is a pure function of a few value tables and (threat, belief). Sweeps
-    over parameters that leave those tables alone (China's ω, approval, concession speed,
-    threats, hazards, ...) therefore share candidate sets across design points and chunks
-    in the same worker. Bounded in bytes; least recently used entries go first.
-    """
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.bytes = 0
-        self._entries: OrderedDict[tuple[object, ...], tuple[object, int]] = OrderedDict()
-
-    def get(self, key: tuple[object, ...]) -> object | None:
-        """The cached value, or None."""
-        hit = self._entries.get(key)
-        if hit is None:
-            return None
-        self._entries.move_to_end(key)
-        return hit[0]
-
-    def put(self, key: tuple[object, ...], value: object, nbytes: int) -> None:
-        """Store ``value``, evicting the least recently used entries beyond the budget."""
-        self._entries[key] = (value, nbytes)
-        self.bytes += nbytes
-        while self.bytes > self.max_bytes and len(self._entries) > 1:
-            _, (_, size) = self._entries.popitem(last=False)
-            self.bytes -= size
-
-    def clear(self) -> None:
-        """Forget everything (tests use it to compare cold and warm results)."""
-        self._entries.clear()
-        self.bytes = 0
-
-
-SHARED = SharedCache(max_bytes=256 * 2**20)
+# Process-wide, keyed by a fingerprint of the inputs: a candidate set is a pure function of a
+# few value tables and (threat, belief), so sweeps over parameters that leave those tables
+# alone (China's ω, approval, concession speed, threats, hazards, ...) share candidate sets
+# across design points and chunks in the same worker. Bounded in bytes.
+SHARED: LRUCache[tuple[object, ...], object] = LRUCache(max_size=256 * 2**20)
 
 
 def _fingerprint(arrays: list[F64], extra: str) -> bytes:
@@ -148,7 +116,9 @@ def _fingerprint(arrays: list[F64], extra: str) -> bytes:
 class OfferSearch:
     """Answers offer queries for a batch; candidate sets are cached across runs by content."""
 
-    def __init__(self, tables: UtilityTables, cache: SharedCache = SHARED) -> None:
+    def __init__(
+        self, tables: UtilityTables, cache: LRUCache[tuple[object, ...], object] = SHARED
+    ) -> None:
         self.tables = tables
         self.cache = cache
         self._identities: dict[tuple[str, int], bytes] = {}

@@ -149,10 +149,7 @@ def _check_design(spec: ExperimentSpec, r: Reporter) -> None:
 
 
 def _check_points(
-    exp_source: str,
-    base_data: dict[str, object],
-    points: list[dict[str, Value]],
-    r: Reporter,
+    base_data: dict[str, object], points: list[dict[str, Value]], r: Reporter
 ) -> None:
     """Every design point must give a valid scenario; report each bad path once."""
     seen: set[tuple[str, str]] = set()
@@ -269,7 +266,7 @@ def load_experiment(path: str | Path) -> Experiment:
     samples = {p: _sample_value(spec.design.parameters[p]) for p in spec.design.parameters}
     _overridden(base_data, samples, "design.parameters", r)  # every varied path must exist
     points = design_points(spec)
-    _check_points(source, base_data, points, r)
+    _check_points(base_data, points, r)
     if r.problems:
         raise ScenarioError(r.problems)
     identity = hashlib.sha256(raw + b"\0" + base.text.encode("utf-8")).hexdigest()

@@ -76,7 +76,7 @@ def choose_executor(requested: str | None, scheduler: str | None, todo_chunks: i
     return "inline" if todo_chunks <= 1 else "process"
 
 
-def _progress(total: int, initial: int, enabled: bool, points: int):  # noqa: ANN202
+def _progress(total: int, initial: int, enabled: bool):  # noqa: ANN202
     import tqdm as tqdm_module
     from tqdm import tqdm
 
@@ -137,7 +137,7 @@ def run_sweep(
             out.mkdir(parents=True, exist_ok=True)
             store.write_parameters(experiment)
         store.write_manifest(manifest)
-        with _progress(experiment.total_runs, runs_done, progress, len(experiment.points)) as bar:
+        with _progress(experiment.total_runs, runs_done, progress) as bar:
             _drive(store, _tasks(experiment, todo), pool, workers, bar)
     finish(store, manifest)
     return SweepOutcome(out, len(chunks), len(todo), sum(c.runs for c in todo), kind)

@@ -6,7 +6,6 @@ columnar tables: a pure function of its task, with no shared state but a cache.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,6 +13,7 @@ import pyarrow as pa
 
 from negosim.columns import Column, declared
 from negosim.columns.arrow import arrow_table
+from negosim.core.lru import LRUCache
 from negosim.core.utility import UtilityTables, build_tables
 from negosim.model import NegotiationModel
 from negosim.outcomes import round_table, summarize
@@ -21,8 +21,8 @@ from negosim.scenario import Scenario, apply_overrides, scenario_from_mapping
 from negosim.sweep.plan import Chunk
 from negosim.sweep.seeds import derive_seeds
 
-_CACHE: OrderedDict[tuple[str, int], tuple[Scenario, UtilityTables]] = OrderedDict()
-_CACHE_SIZE = 64
+# Per worker process, across chunks: the points of the chunks it ran last (64 points).
+_CACHE: LRUCache[tuple[str, int], tuple[Scenario, UtilityTables]] = LRUCache(max_size=64)
 
 
 @dataclass(frozen=True)
@@ -52,15 +52,12 @@ class ChunkResult:
 def _point(task: ChunkTask, point: int) -> tuple[Scenario, UtilityTables]:
     """The point's scenario and value tables, cached per worker across chunks."""
     key = (task.identity, point)
-    if key in _CACHE:
-        _CACHE.move_to_end(key)
-        return _CACHE[key]
-    data = apply_overrides(task.base_data, task.overrides[point])
-    scenario = scenario_from_mapping(data, f"point {point}", text="")
-    built = (scenario, build_tables(scenario.spec))
-    _CACHE[key] = built
-    if len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
+    built = _CACHE.get(key)
+    if built is None:
+        data = apply_overrides(task.base_data, task.overrides[point])
+        scenario = scenario_from_mapping(data, f"point {point}", text="")
+        built = (scenario, build_tables(scenario.spec))
+        _CACHE.put(key, built)
     return built
 
 
