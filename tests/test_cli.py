@@ -350,11 +350,11 @@ BROKEN = {
     ),
     "priorities_sum": (
         (
-            "      security_commitment: 0.35\n      tariff: 0.35\n",
-            "      security_commitment: 0.35\n      tariff: 0.45\n",
+            "        security_commitment: 0.35\n        tariff: 0.35\n",
+            "        security_commitment: 0.35\n        tariff: 0.45\n",
         ),
         "# weights w_Jk",
-        "agents.japan.priorities",
+        "politics.leader_types.centrist.priorities",
         "weights over enabled issues sum to 1.1, not 1",
     ),
     "bad_style": (
@@ -442,7 +442,7 @@ def test_run_on_broken_file_exits_2_with_the_message(capsys, tmp_path):
 def test_list_shows_the_registries(capsys):
     code, out, _ = cli(capsys, "list")
     assert code == 0
-    assert "concession styles (agents.*.concession.style):" in out
+    assert "concession styles (agents.us.concession.style, politics.leader_types.*" in out
     assert "China reaction rules (china.rule):" in out
     assert "event kinds (events.N.kind):" in out
     for name, style in CONCESSION_STYLES.items():

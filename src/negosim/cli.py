@@ -224,7 +224,9 @@ def _list(_: argparse.Namespace) -> int:
     from negosim.core.concession import CONCESSION_STYLES
     from negosim.schema import EventKind
 
-    print("concession styles (agents.*.concession.style):")
+    print(
+        "concession styles (agents.us.concession.style, politics.leader_types.*.concession.style):"
+    )
     for style in CONCESSION_STYLES.values():
         print(f"  {style.name:<12} e={style.default_e:<5g} {style.description}")
     print("China reaction rules (china.rule):")

@@ -8,13 +8,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from negosim.agents.negotiator import Negotiator
+from negosim.core.leaders import leader_index
 from negosim.core.politics import (
     majority_loss_probability,
     next_approval,
     ratification_probability,
     win_set_radius,
 )
-from negosim.core.protocol import Reason, reservation
+from negosim.core.protocol import Reason
 from negosim.core.rng import Purpose, standard_normal, uniform
 
 if TYPE_CHECKING:
@@ -34,10 +35,7 @@ class JapanAgent(Negotiator):
         super().__init__(model, model.spec.agents.japan)
         self.politics = model.spec.politics
         self.successors = np.array(
-            [
-                1 + list(self.politics.leader_types).index(name)
-                for name in self.politics.election.successor_shares
-            ],
+            [leader_index(model.spec, name) for name in self.politics.election.successor_shares],
             dtype=np.int64,
         )
         self.successor_cdf = np.cumsum(list(self.politics.election.successor_shares.values()))
@@ -51,25 +49,39 @@ class JapanAgent(Negotiator):
         leader, threat, belief = self._beliefs()
         return self.model.tables.japan(leader, b, g, threat, belief)
 
-    def reservation(self) -> F64:
-        """r_J(t) with the sitting leader type's own base reservation."""
-        state = self.model.state
-        return reservation(
-            self.spec,
-            state.mean_coercion(),
-            state.approval,
-            self.politics.approval.initial,
-            base=self.model.tables.type_reservation[state.leader],
-        )
+    def base_reservation(self) -> F64:
+        """r_J of each replicate's sitting leader type (each type has its own)."""
+        return self.model.tables.type_reservation[self.model.state.leader]
 
     def concession_exponent(self) -> F64:
-        """The leader type's e; a weak government (low approval) cannot concede (MODEL §4.2)."""
+        """The leader type's e; a weak government (low approval) cannot concede (MODEL §4.2).
+
+        ``agents.japan.weak_government`` is a modifier of the type's concession: below its
+        approval level the type's e is replaced by ``weak_government.e``.
+        """
         state, tables = self.model.state, self.model.tables
-        base = super().concession_exponent()
-        by_type = tables.type_e[state.leader]
-        e = np.where(np.isnan(by_type), base, by_type)
-        weak = self.spec.weak_government  # type: ignore[attr-defined]
+        e = tables.type_e[state.leader]
+        weak = self.spec.weak_government  # type: ignore[union-attr]
         return np.where(state.approval < weak.approval_below, weak.e, e)
+
+    def concession_target(self, time_frac: float, reserve: F64, best: F64) -> F64:
+        """p(t) on each replicate's leader type's own concession curve.
+
+        When every type shares one style and k (the shipped scenarios), the curve is
+        evaluated once over the whole batch; otherwise per leader type.
+        """
+        state, curves = self.model.state, self.model.tables.type_concession
+        e = self.concession_exponent()
+        if len({(c.style.name, c.k) for c in curves}) == 1:
+            return curves[0].style.target(time_frac, reserve, best, e, curves[0].k)
+        target = np.empty(state.size)
+        for index, curve in enumerate(curves):
+            mine = state.leader == index
+            if mine.any():
+                target[mine] = curve.style.target(
+                    time_frac, reserve[mine], best[mine], e[mine], curve.k
+                )
+        return target
 
     def best_utility(self) -> F64:
         """U_max for each replicate's leader and beliefs."""

@@ -20,7 +20,14 @@ from negosim.core.concession import CONCESSION_STYLES
 from negosim.scenario.china_checks import check_china
 from negosim.scenario.problems import Reporter, did_you_mean, num, quoted_choices
 from negosim.scenario.scales import check_scales
-from negosim.schema import IssueSpec, LeaderType, NegotiatorSpec, ScenarioSpec
+from negosim.schema import (
+    CONCESSION_PARAMETERS,
+    ConcessionSpec,
+    IssueSpec,
+    LeaderType,
+    ScenarioSpec,
+    USSpec,
+)
 
 WEIGHT_TOLERANCE = 1e-6
 STEP_TOLERANCE = 1e-9
@@ -49,9 +56,8 @@ def enabled_issues(spec: ScenarioSpec) -> dict[str, IssueSpec]:
     return {name: issue for name, issue in spec.issues.items() if issue.enabled}
 
 
-def _weight_blocks(spec: ScenarioSpec) -> Iterator[tuple[str, NegotiatorSpec | LeaderType]]:
+def _weight_blocks(spec: ScenarioSpec) -> Iterator[tuple[str, USSpec | LeaderType]]:
     """Every block that carries priorities and ideal points, with its dotted path."""
-    yield "agents.japan", spec.agents.japan
     yield "agents.us", spec.agents.us
     for name, leader in spec.politics.leader_types.items():
         yield f"politics.leader_types.{name}", leader
@@ -160,9 +166,7 @@ def _check_grid(spec: ScenarioSpec, r: Reporter) -> None:
 # --- priorities and ideal points ------------------------------------------------------------
 
 
-def _check_weights(
-    spec: ScenarioSpec, base: str, block: NegotiatorSpec | LeaderType, r: Reporter
-) -> None:
+def _check_weights(spec: ScenarioSpec, base: str, block: USSpec | LeaderType, r: Reporter) -> None:
     """Priorities and ideal points: declared names, every enabled issue, sums and ranges."""
     declared = list(spec.issues)
     enabled = enabled_issues(spec)
@@ -260,10 +264,10 @@ def _check_politics(spec: ScenarioSpec, r: Reporter) -> None:
                 f"an integer in [0, {rounds}] (protocol.rounds)",
             )
     leaders = list(politics.leader_types)
-    leader = spec.agents.japan.leader
+    leader = politics.leader
     if leader not in politics.leader_types:
         r.add(
-            "agents.japan.leader",
+            "politics.leader",
             "not a leader type" + did_you_mean(leader, leaders),
             repr(leader),
             "a key of politics.leader_types: " + ", ".join(leaders),
@@ -312,16 +316,9 @@ def _check_election(spec: ScenarioSpec, r: Reporter) -> None:
 
 def _check_registries(spec: ScenarioSpec, r: Reporter) -> None:
     """Names that select code (concession styles, China's rule) must exist in the registry."""
-    styles = list(CONCESSION_STYLES)
-    for side in ("japan", "us"):
-        style = getattr(spec.agents, side).concession.style
-        if style not in CONCESSION_STYLES:
-            r.add(
-                f"agents.{side}.concession.style",
-                "unknown concession style" + did_you_mean(style, styles),
-                repr(style),
-                quoted_choices(styles),
-            )
+    _check_concession("agents.us.concession", spec.agents.us.concession, r)
+    for name, leader in spec.politics.leader_types.items():
+        _check_concession(f"politics.leader_types.{name}.concession", leader.concession, r)
     rules = list(CHINA_RULES)
     rule = spec.china.rule
     if rule not in CHINA_RULES:
@@ -331,6 +328,35 @@ def _check_registries(spec: ScenarioSpec, r: Reporter) -> None:
             repr(rule),
             quoted_choices(rules),
         )
+
+
+def _check_concession(base: str, concession: ConcessionSpec, r: Reporter) -> None:
+    """A known style and known parameters in range: e > 0, k in [0, 1].
+
+    Every style reads the same two parameters today; when styles declare their own
+    parameter models this check becomes a validation against the style's model.
+    """
+    styles = list(CONCESSION_STYLES)
+    if concession.style not in CONCESSION_STYLES:
+        r.add(
+            f"{base}.style",
+            "unknown concession style" + did_you_mean(concession.style, styles),
+            repr(concession.style),
+            quoted_choices(styles),
+        )
+    for key, value in concession.params.items():
+        where = f"{base}.params.{key}"
+        if key not in CONCESSION_PARAMETERS:
+            r.add(
+                where,
+                "unknown concession parameter" + did_you_mean(key, CONCESSION_PARAMETERS),
+                None,
+                quoted_choices(CONCESSION_PARAMETERS),
+            )
+        elif key == "e" and not value > 0:
+            r.add(where, "out of range", num(value), "a number > 0")
+        elif key == "k" and not 0 <= value <= 1:
+            r.add(where, "out of range", num(value), "a number in [0, 1]")
 
 
 def _check_protocol(spec: ScenarioSpec, r: Reporter) -> None:
