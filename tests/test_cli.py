@@ -275,6 +275,9 @@ def test_run_out_writes_parquet_and_summary_json(capsys, tmp_path):
     assert document["scenario"]["sha256"] == hashlib.sha256(BASELINE.read_bytes()).hexdigest()
     assert document["scenario"]["text"] == BASE_TEXT
     assert document["scenario"]["source"] == str(BASELINE)
+    resolved = load_scenario(BASELINE).resolved
+    assert document["scenario"]["resolved"] == resolved  # the resolved scenario, every default
+    assert [f["source"] for f in document["scenario"]["chain"]] == [str(BASELINE)]
     assert document["seeds"] == [7]
     assert document["rounds"] == 6
     assert document["per_round_table"] == "rounds.parquet"

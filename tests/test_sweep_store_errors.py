@@ -203,11 +203,17 @@ def test_manifest_records_what_ran(finished, tiny):
         == hashlib.sha256(TINY.encode() + b"\0" + BASE_TEXT.encode()).hexdigest()
     )
     assert manifest["experiment"] == {"name": "alpha", "source": tiny.source, "text": TINY}
-    assert manifest["scenario"] == {
+    sha = hashlib.sha256(BASELINE.read_bytes()).hexdigest()
+    recorded = manifest["scenario"]
+    assert {k: recorded[k] for k in ("source", "sha256", "text")} == {
         "source": str(BASELINE),
-        "sha256": hashlib.sha256(BASELINE.read_bytes()).hexdigest(),
+        "sha256": sha,
         "text": BASE_TEXT,
     }
+    assert recorded["chain"] == [{"source": str(BASELINE), "sha256": sha, "text": BASE_TEXT}]
+    assert recorded["resolved"] == tiny.base.resolved  # every default, JSON-ready
+    assert recorded["resolved"]["politics"]["approval"]["noise_sd"] == 0.02
+    assert recorded["resolved_sha256"] == tiny.base.resolved_sha256
     assert manifest["design"] == {
         "method": "grid",
         "second_order": False,

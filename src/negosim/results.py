@@ -114,6 +114,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def scenario_record(scenario: Scenario) -> dict[str, Any]:
+    """How a run's record names its scenario: source, hash, texts of the chain, resolved."""
+    return {
+        "name": scenario.spec.name,
+        "source": scenario.source,
+        "sha256": scenario.sha256,
+        "text": scenario.text,
+        "chain": [{"source": f.source, "sha256": f.sha256, "text": f.text} for f in scenario.chain],
+        "resolved_sha256": scenario.resolved_sha256,
+        "resolved": scenario.resolved,
+    }
+
+
 def write_summary_json(
     path: Path,
     scenario: Scenario,
@@ -122,15 +135,15 @@ def write_summary_json(
     summary: Columns,
     table_file: Path,
 ) -> Path:
-    """summary.json: the scenario, its hash, the seeds, versions, and each run's outcomes."""
+    """summary.json: the scenario, its hash, the seeds, versions, and each run's outcomes.
+
+    The scenario is recorded three ways: the file's own text, the chain of files it was
+    merged from (an overlay and its bases), and the resolved scenario with every default,
+    so the record answers "what ran" without the files or the code's defaults at hand.
+    """
     runs = [{name: _plain(col[i]) for name, col in summary.items()} for i in range(len(seeds))]
     document = {
-        "scenario": {
-            "name": scenario.spec.name,
-            "source": scenario.source,
-            "sha256": scenario.sha256,
-            "text": scenario.text,
-        },
+        "scenario": scenario_record(scenario),
         "seeds": seeds,
         "rounds": rounds,
         "versions": versions(),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from negosim.scenario import Scenario
 
 #: Identify a row in every stored table; always kept.
@@ -11,13 +9,14 @@ RUN_KEYS = ("point", "replicate", "seed")
 ROUND_KEYS = ("point", "replicate", "seed", "round")
 
 
-@lru_cache(maxsize=16)
-def _probe(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+_PROBED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _probe(scenario: Scenario) -> tuple[tuple[str, ...], tuple[str, ...]]:
     from negosim.model import NegotiationModel
     from negosim.outcomes import round_table, summarize
-    from negosim.scenario import load_scenario_text
 
-    model = NegotiationModel(load_scenario_text(text), seeds=[0], rounds=1).run()
+    model = NegotiationModel(scenario, seeds=[0], rounds=1).run()
     runs = tuple(c for c in summarize(model) if c not in RUN_KEYS)
     rounds = tuple(c for c in round_table(model) if c not in ROUND_KEYS)
     return runs, rounds
@@ -25,4 +24,7 @@ def _probe(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def recorded_columns(scenario: Scenario) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(per-run outcome names, per-round outcome names) that runs of ``scenario`` record."""
-    return _probe(scenario.text)
+    key = scenario.resolved_sha256  # not the text: an overlay's text alone is not a scenario
+    if key not in _PROBED:
+        _PROBED[key] = _probe(scenario)
+    return _PROBED[key]
