@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import BASELINE
+from conftest import BASELINE, CONFIGS
 from negosim.scenario import (
     ScenarioError,
     apply_overrides,
@@ -281,6 +282,32 @@ def test_a_base_that_is_not_a_mapping(folder):
     assert "top level must be a mapping" in problem.message
 
 
+# --- shipped presets --------------------------------------------------------------------------
+
+PRESETS = sorted(p for p in CONFIGS.glob("*.yaml") if p.name != "baseline.yaml")
+
+
+@pytest.mark.parametrize("path", PRESETS, ids=lambda p: p.stem)
+def test_every_preset_is_an_overlay_of_the_baseline_stating_only_changes(path):
+    scenario = load_scenario(path)
+    assert [Path(f.source).name for f in scenario.chain] == [path.name, "baseline.yaml"]
+    own = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert own.pop("extends") == "baseline.yaml"
+    assert _restated(BASE_DATA, own) == []
+
+
+def _restated(base: object, mine: object, prefix: str = "") -> list[str]:
+    """Paths the preset writes with the baseline's own value (lists count whole)."""
+    if isinstance(mine, dict) and isinstance(base, dict):
+        return [
+            p
+            for k, v in mine.items()
+            if k in base
+            for p in _restated(base[k], v, f"{prefix}.{k}" if prefix else str(k))
+        ]
+    return [prefix] if base == mine else []
+
+
 # --- property: an overlay of the diff is the full file ----------------------------------------
 
 CHANGES = st.fixed_dictionaries(
@@ -319,3 +346,37 @@ def test_an_overlay_of_the_diff_resolves_to_the_full_file(folder, changes):
     overlay = {} if delta is _SAME else delta
     path = write(folder, "o.yaml", overlay_text(overlay))
     assert load_scenario(path).spec == scenario_from_mapping(full).spec
+
+
+# --- sweeps over an overlay -------------------------------------------------------------------
+
+
+def test_a_sweep_over_an_overlay_varies_inherited_values(tmp_path):
+    from negosim.sweep import load_experiment, load_sweep, run_sweep
+
+    preset = CONFIGS / "hawkish_successor.yaml"
+    text = (
+        "name: over_overlay\n"
+        f"scenario: {preset}\n"
+        "seed: 5\nreplicates: 3\nrounds: 4\n"
+        "design:\n  method: grid\n  parameters:\n"
+        "    china.omega: {values: [0.0, 0.75]}              # inherited from the baseline\n"
+        "    politics.leader_types.hawk.reservation: {values: [0.79, 0.9]}   # the preset's\n"
+        "keep:\n  runs: [deal_reached, final_leader]\n  rounds: none\n"
+        "report: [deal_reached]\n"
+    )
+    experiment = load_experiment(write(tmp_path, "experiment.yaml", text))
+    assert experiment.base_data["politics"]["leader"] == "hawk"  # the merged mapping
+    assert experiment.base_data["china"]["beta"]["spiral"] == 2.0  # inherited
+    assert "extends" not in experiment.base_data
+    out = tmp_path / "out"
+    run_sweep(experiment, out, executor="inline", progress=False)
+    runs = load_sweep(out).runs
+    assert set(runs["final_leader"]) <= {"hawk", "dove", "centrist"}
+    assert len(runs) == 4 * 3
+    recorded = json.loads((out / "manifest.json").read_text())["scenario"]
+    assert [Path(f["source"]).name for f in recorded["chain"]] == [
+        "hawkish_successor.yaml",
+        "baseline.yaml",
+    ]
+    assert recorded["resolved"]["politics"]["leader"] == "hawk"
