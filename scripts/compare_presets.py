@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import yaml
 from numpy.typing import NDArray
 
 from negosim.model import NegotiationModel
@@ -62,7 +61,7 @@ ROWS: tuple[Row, ...] = (
     Row("hawkish_successor", HAWK),
     Row("↳ hawk without honeymoon", HAWK, {"politics.approval.initial": 0.34}),
     Row("↳ centrist with honeymoon", "baseline.yaml", {"politics.approval.initial": 0.47}),
-    Row("↳ hawk, r_J kept at 0.85", HAWK, {"agents.japan.reservation": 0.85}),
+    Row("↳ hawk, r_J kept at 0.85", HAWK, {"politics.leader_types.hawk.reservation": 0.85}),
     Row("indifferent_us (24 months)", INDIFFERENT),
     Row(
         "↳ low commitment value only",
@@ -122,7 +121,7 @@ ROWS: tuple[Row, ...] = (
     Row(
         "↳ reservations not re-anchored",
         CLASSROOM,
-        {"agents.us.reservation": 0.5, "agents.japan.reservation": 0.85},
+        {"agents.us.reservation": 0.5, "politics.leader_types.centrist.reservation": 0.85},
     ),
     Row("taiwan_statement", "taiwan_statement.yaml"),
 )
@@ -151,11 +150,16 @@ def add_entries(data: dict[str, object], additions: Mapping[str, object]) -> dic
 
 
 def load(row: Row, configs: Path) -> Scenario:
-    """The row's scenario: the file as validated, or the file's mapping with its changes."""
+    """The row's scenario: the file as validated, or its merged mapping with the changes.
+
+    The merged mapping (``Scenario.data``), not the file's text: a preset is an overlay of
+    the baseline, and a change may name a value it inherits.
+    """
     path = configs / row.config
+    scenario = load_scenario(path)
     if not row.overrides and not row.additions:
-        return load_scenario(path)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return scenario
+    data = copy.deepcopy(dict(scenario.data or {}))
     data = add_entries(apply_overrides(data, row.overrides), row.additions)
     return scenario_from_mapping(data, source=f"{path} + changes")
 

@@ -241,6 +241,9 @@ def test_run_out_writes_parquet_and_summary_json(capsys, tmp_path):
     assert document["scenario"]["sha256"] == hashlib.sha256(BASELINE.read_bytes()).hexdigest()
     assert document["scenario"]["text"] == BASE_TEXT
     assert document["scenario"]["source"] == str(BASELINE)
+    resolved = load_scenario(BASELINE).resolved
+    assert document["scenario"]["resolved"] == resolved  # the resolved scenario, every default
+    assert [f["source"] for f in document["scenario"]["chain"]] == [str(BASELINE)]
     assert document["seeds"] == [7]
     assert document["rounds"] == 6
     assert document["per_round_table"] == "rounds.parquet"
@@ -316,11 +319,11 @@ BROKEN = {
     ),
     "priorities_sum": (
         (
-            "      security_commitment: 0.35\n      tariff: 0.35\n",
-            "      security_commitment: 0.35\n      tariff: 0.45\n",
+            "        security_commitment: 0.35\n        tariff: 0.35\n",
+            "        security_commitment: 0.35\n        tariff: 0.45\n",
         ),
         "# weights w_Jk",
-        "agents.japan.priorities",
+        "politics.leader_types.centrist.priorities",
         "weights over enabled issues sum to 1.1, not 1",
     ),
     "bad_style": (
@@ -408,7 +411,7 @@ def test_run_on_broken_file_exits_2_with_the_message(capsys, tmp_path):
 def test_list_shows_the_registries(capsys):
     code, out, _ = cli(capsys, "list")
     assert code == 0
-    assert "concession styles (agents.*.concession.style):" in out
+    assert "concession styles (agents.us.concession.style, politics.leader_types.*" in out
     assert "China rules (china.rule):" in out
     assert "event kinds (events.N.kind):" in out
     for registry in (CONCESSION_STYLES, CHINA_RULES, EVENT_KINDS):

@@ -40,7 +40,8 @@ POSITIONAL = {"replicate"}
 #: leaning-spiral China; a weak leader who faces the election.
 STRESS_OVERRIDES = {
     "agents.us.concession.style": "conceder",
-    "agents.japan.concession.style": "linear",
+    "politics.leader_types.centrist.concession.style": "linear",
+    "politics.leader_types.hawk.concession.style": "exponential",  # successors on another curve
     "agents.us.reversal_hazard.trade": 0.3,
     "agents.us.reversal_hazard.security": 0.05,
     "agents.us.tariff_threat.probability": 0.4,

@@ -57,12 +57,16 @@ OVERRIDES = st.fixed_dictionaries(
         "agents.us.reversal_hazard.trade": unit,
         "agents.us.reversal_hazard.security": st.floats(0.0, 0.3),
         "agents.us.concession.style": st.sampled_from(sorted(CONCESSION_STYLES)),
-        "agents.japan.concession.style": st.sampled_from(sorted(CONCESSION_STYLES)),
+        "politics.leader_types.centrist.concession.style": st.sampled_from(
+            sorted(CONCESSION_STYLES)
+        ),
+        "politics.leader_types.hawk.concession.style": st.sampled_from(sorted(CONCESSION_STYLES)),
+        "politics.leader": st.sampled_from(["dove", "centrist", "hawk"]),
         "agents.us.linkage": unit,
         "agents.japan.linkage": unit,
         "agents.us.tariff_threat.level": st.floats(0.0, 50.0),
         "agents.us.tariff_threat.probability": unit,
-        "agents.japan.reservation": st.floats(0.3, 1.2),
+        "politics.leader_types.centrist.reservation": st.floats(0.3, 1.2),
         "agents.us.reservation": st.floats(0.0, 1.0),
         "events": st.lists(events(), max_size=6),
         "issues.security_commitment.status_quo": st.integers(0, 4).map(float),
@@ -301,7 +305,7 @@ def test_invariants_hold_under_extreme_settings():
         "agents.us.tariff_threat.probability": 1.0,
         "agents.us.tariff_threat.level": 50.0,
         "agents.us.concession.style": "conceder",
-        "agents.japan.concession.style": "exponential",
+        "politics.leader_types.centrist.concession.style": "exponential",
         "china.omega": 1.0,
         "events": [
             {"round": r, "kind": kind, "value": value}

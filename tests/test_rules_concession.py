@@ -187,8 +187,13 @@ def test_reason_labels_exist():
 def test_reservation_moves_with_coercion_and_approval(baseline):
     spec = baseline.spec
     japan, us = spec.agents.japan, spec.agents.us
+    r_japan = spec.politics.leader_types[spec.politics.leader].reservation
     # Japan: .85 - .05·c̄/5 - .1(A - .34); c̄ 2.5, A .44 → .85 - .025 - .01 = .815
-    got = reservation(japan, np.array([2.5, 0.0]), np.array([0.44, 0.34]), 0.34)
+    shift = japan.reservation_shift
+    got = reservation(r_japan, shift, np.array([2.5, 0.0]), np.array([0.44, 0.34]), 0.34)
     np.testing.assert_allclose(got, [0.815, 0.85], atol=1e-15)
     # US: .5 + .03·c̄/5; c̄ 5 → .53
-    assert reservation(us, np.array([5.0]), np.array([0.2]), 0.34)[0] == pytest.approx(0.53)
+    got_us = reservation(
+        us.reservation, us.reservation_shift, np.array([5.0]), np.array([0.2]), 0.34
+    )
+    assert got_us[0] == pytest.approx(0.53)

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from negosim.core.leaders import sitting_leader
 from negosim.core.utility import (
     blended_weights,
     build_tables,
@@ -225,10 +226,8 @@ def _cost_brute(spec, pkg):
 
 
 def _leader_prefs(spec):
-    j = spec.agents.japan
-    return [(j.priorities, j.ideal)] + [
-        (t.priorities, t.ideal) for t in spec.politics.leader_types.values()
-    ]
+    """Priorities and ideal points of every leader type, in table order (no sitting copy)."""
+    return [(t.priorities, t.ideal) for t in spec.politics.leader_types.values()]
 
 
 def _sample_packages(tables, n, seed):
@@ -301,6 +300,8 @@ def test_status_quo_utilities_match_config_comments(spec):
     tables = build_tables(spec)
     sq = tables.grid.status_quo()[None, :]
     b, g = tables.grid.split(sq)
-    u_j = tables.japan(np.array([0]), b, g, np.float64(0.6), np.float64(0.1))
+    centrist = np.array([sitting_leader(spec)])
+    assert tables.type_names[centrist[0]] == "centrist"
+    u_j = tables.japan(centrist, b, g, np.float64(0.6), np.float64(0.1))
     assert u_j[0] == pytest.approx(1.0012, abs=1e-12)
     assert tables.us(b, g)[0] == pytest.approx(0.27, abs=1e-12)

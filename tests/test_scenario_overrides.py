@@ -17,7 +17,7 @@ LEAVES = leaf_paths(BASE_DATA)
 
 def test_leaf_paths_cover_nested_lists_and_empty_containers():
     assert "china.omega" in LEAVES
-    assert "agents.japan.priorities.tariff" in LEAVES
+    assert "politics.leader_types.centrist.priorities.tariff" in LEAVES
     assert "politics.red_lines.0.bound" in LEAVES
     assert "politics.election.replacement_delay.1" in LEAVES
     assert "china.levels.0" in LEAVES
@@ -33,14 +33,14 @@ def test_apply_overrides_replaces_values_and_copies():
         BASE_DATA,
         {
             "china.omega": 0.9,
-            "agents.japan.priorities.tariff": 0.4,
+            "politics.leader_types.centrist.priorities.tariff": 0.4,
             "politics.red_lines.0.bound": 2.5,
             "china.levels.0": "quiet",
         },
     )
     assert original == BASE_DATA
     assert out["china"]["omega"] == 0.9
-    assert out["agents"]["japan"]["priorities"]["tariff"] == 0.4
+    assert out["politics"]["leader_types"]["centrist"]["priorities"]["tariff"] == 0.4
     assert out["politics"]["red_lines"][0]["bound"] == 2.5
     assert out["china"]["levels"][0] == "quiet"
     assert 0 in out["china"]["levels"] and "0" not in out["china"]["levels"]
@@ -123,13 +123,25 @@ def test_every_leaf_path_is_overridable(path, value):
 
 
 def test_override_sets_a_declared_field_the_file_leaves_at_its_default():
-    data = apply_overrides(BASE_DATA, {"agents.us.concession.e": 0.45})
-    assert data["agents"]["us"]["concession"]["e"] == 0.45
-    assert "e" not in BASE_DATA["agents"]["us"]["concession"]
+    data = apply_overrides(BASE_DATA, {"agents.us.concession.params.e": 0.45})
+    assert data["agents"]["us"]["concession"]["params"]["e"] == 0.45
+    assert "e" not in BASE_DATA["agents"]["us"]["concession"]["params"]
+
+
+def test_override_adds_a_concession_parameter_the_style_reads():
+    """params is a mapping, but one that declares its keys: e may be added, a typo may not."""
+    data = copy.deepcopy(BASE_DATA)
+    del data["agents"]["us"]["concession"]["params"]
+    out = apply_overrides(data, {"agents.us.concession.params.e": 0.45})
+    assert out["agents"]["us"]["concession"]["params"] == {"e": 0.45}
+    with pytest.raises(ScenarioError) as info:
+        apply_overrides(BASE_DATA, {"agents.us.concession.params.ee": 0.45})
+    (problem,) = info.value.problems
+    assert "existing here: k, e" in problem.allowed
 
 
 def test_override_of_an_undeclared_field_lists_declared_ones_too():
     with pytest.raises(ScenarioError) as info:
         apply_overrides(BASE_DATA, {"agents.us.concession.exponent": 0.45})
     (problem,) = info.value.problems
-    assert "existing here: style, k, e" in problem.allowed
+    assert "existing here: style, params" in problem.allowed

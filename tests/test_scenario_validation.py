@@ -33,6 +33,11 @@ BASE_DATA = baseline_data()
 ISSUES = list(BASE_DATA["issues"])
 
 
+def CENTRIST(data: dict) -> dict:  # noqa: N802 - reads like the block it names
+    """The sitting leader's block of a scenario mapping (the baseline's centrist type)."""
+    return data["politics"]["leader_types"]["centrist"]
+
+
 def check(text: str, tmp_path: Path, name: str = "broken.yaml") -> list[Problem]:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -60,7 +65,8 @@ def test_baseline_is_valid_and_resolved():
     assert scenario.issue_names == tuple(ISSUES)
     assert scenario.spec.protocol.deadline == BASE_DATA["protocol"]["deadline"]
     assert isinstance(scenario.spec, ScenarioSpec)
-    for weights in (scenario.spec.agents.japan.priorities, scenario.spec.agents.us.priorities):
+    centrist = scenario.spec.politics.leader_types["centrist"]
+    for weights in (centrist.priorities, scenario.spec.agents.us.priorities):
         assert list(weights) == ISSUES
         assert sum(weights.values()) == pytest.approx(1.0)
 
@@ -179,9 +185,9 @@ def test_duplicate_key_in_flow_mapping(tmp_path):
 
 
 def test_merge_keys_are_not_duplicates(tmp_path):
-    text = edit(BASE_TEXT, "  japan:\n", "  japan:\n    <<: {linkage: 0.9}\n")
+    text = edit(BASE_TEXT, "\n  us:\n", "\n  us:\n    <<: {linkage: 0.9}\n")
     scenario = load_scenario_text(text)
-    assert scenario.spec.agents.japan.linkage == BASE_DATA["agents"]["japan"]["linkage"]
+    assert scenario.spec.agents.us.linkage == BASE_DATA["agents"]["us"]["linkage"]
 
 
 # --- structure (pydantic) -------------------------------------------------------------------
@@ -277,7 +283,7 @@ def test_all_structural_problems_reported_in_line_order(tmp_path):
 
 
 def japan_priorities_line(text: str) -> int:
-    return line_of(text, "    priorities:", after="  japan:")
+    return line_of(text, "      priorities:", after="    centrist:")
 
 
 def us_priorities_line(text: str) -> int:
@@ -308,16 +314,16 @@ def test_unknown_issue_in_priorities_is_one_problem(tmp_path):
     text = edit(BASE_TEXT, "      tariff: 0.35\n", "      tarif: 0.35\n")
     problems = check(text, tmp_path)
     assert len(problems) == 1, problems
-    problem = only(problems, "agents.japan.priorities.tarif")
+    problem = only(problems, "politics.leader_types.centrist.priorities.tarif")
     assert problem.line == line_of(text, "tarif: 0.35")
     assert "did you mean 'tariff'?" in problem.message
     assert problem.allowed == ", ".join(ISSUES)
 
 
 def test_missing_issue_in_ideal(tmp_path):
-    text = edit(BASE_TEXT, "      defense_budget: 2.0\n", "")
-    problem = only(check(text, tmp_path), "agents.japan.ideal")
-    assert problem.line == line_of(text, "    ideal:", after="  japan:")
+    text = edit(BASE_TEXT, "        defense_budget: 2.0\n", "")
+    problem = only(check(text, tmp_path), "politics.leader_types.centrist.ideal")
+    assert problem.line == line_of(text, "      ideal:", after="    centrist:")
     assert "no entry for enabled issue 'defense_budget'" in problem.message
     assert "defense_budget" in problem.allowed
 
@@ -347,7 +353,7 @@ def test_leader_type_priorities_checked(tmp_path):
 
 def test_bad_concession_style(tmp_path):
     text = edit(BASE_TEXT, "style: conceder ", "style: concedr ")
-    problem = only(check(text, tmp_path), "agents.japan.concession.style")
+    problem = only(check(text, tmp_path), "politics.leader_types.centrist.concession.style")
     assert problem.line == line_of(text, "style: concedr")
     assert "did you mean 'conceder'?" in problem.message
     assert problem.given == "'concedr'"
@@ -388,8 +394,11 @@ def test_replacement_delay_order(tmp_path):
 
 def test_leader_must_be_a_leader_type(tmp_path):
     text = edit(BASE_TEXT, "leader: centrist ", "leader: centrst ")
-    problem = only(check(text, tmp_path), "agents.japan.leader")
+    problem = only(check(text, tmp_path), "politics.leader")
+    assert problem.line == line_of(text, "leader: centrst")
     assert "did you mean 'centrist'?" in problem.message
+    assert problem.given == "'centrst'"
+    assert problem.allowed == "a key of politics.leader_types: dove, centrist, hawk"
 
 
 def test_threshold_order(tmp_path):
@@ -500,7 +509,7 @@ EXTRA_RED_LINE = RED_LINE + "    - issue: investment_pledge\n      bound: 500\n"
 def test_disabling_requires_renormalising(tmp_path):
     text = edit(BASE_TEXT, DISABLE, DISABLE + "    enabled: false\n")
     problems = check(text, tmp_path)
-    blocks = ["agents.japan", "agents.us"] + [
+    blocks = ["agents.us"] + [
         f"politics.leader_types.{n}" for n in BASE_DATA["politics"]["leader_types"]
     ]
     assert sorted(p.path for p in problems) == sorted(f"{b}.priorities" for b in blocks)
@@ -514,16 +523,16 @@ def test_disabled_issue_dropped_everywhere(tmp_path):
     spec = load_scenario_text(text).spec
     kept = [i for i in ISSUES if i != "investment_pledge"]
     assert list(spec.issues) == kept
-    blocks = [spec.agents.japan, spec.agents.us, *spec.politics.leader_types.values()]
+    blocks = [spec.agents.us, *spec.politics.leader_types.values()]
     for block in blocks:
         assert list(block.priorities) == kept
         assert list(block.ideal) == kept
         assert sum(block.priorities.values()) == pytest.approx(1.0)
     assert "investment_pledge" not in spec.politics.political_cost
     assert [r.issue for r in spec.politics.red_lines] == ["defense_budget"]
-    japan = BASE_DATA["agents"]["japan"]["priorities"]
+    japan = BASE_DATA["politics"]["leader_types"]["centrist"]["priorities"]
     ratio = japan["security_commitment"] / japan["defense_budget"]
-    got = spec.agents.japan.priorities
+    got = spec.politics.leader_types["centrist"].priorities
     assert got["security_commitment"] / got["defense_budget"] == pytest.approx(ratio)
 
 
@@ -538,13 +547,13 @@ weights = st.lists(
 @given(weights)
 def test_priority_sum_rule(values):
     data = copy.deepcopy(BASE_DATA)
-    data["agents"]["japan"]["priorities"] = dict(zip(ISSUES, values, strict=True))
+    CENTRIST(data)["priorities"] = dict(zip(ISSUES, values, strict=True))
     total = sum(values)
     if abs(total - 1.0) > 1e-6:
         with pytest.raises(ScenarioError) as info:
             scenario_from_mapping(data)
         (problem,) = info.value.problems
-        assert problem.path == "agents.japan.priorities"
+        assert problem.path == "politics.leader_types.centrist.priorities"
         assert problem.line is None
         assert "normalize: true" in problem.message
     else:
@@ -555,9 +564,9 @@ def test_priority_sum_rule(values):
 @given(weights.filter(lambda v: sum(v) > 1e-3))
 def test_normalize_always_sums_to_one(values):
     data = copy.deepcopy(BASE_DATA)
-    data["agents"]["japan"]["priorities"] = dict(zip(ISSUES, values, strict=True))
-    data["agents"]["japan"]["normalize"] = True
-    got = scenario_from_mapping(data).spec.agents.japan.priorities
+    CENTRIST(data)["priorities"] = dict(zip(ISSUES, values, strict=True))
+    CENTRIST(data)["normalize"] = True
+    got = scenario_from_mapping(data).spec.politics.leader_types["centrist"].priorities
     assert sum(got.values()) == pytest.approx(1.0, abs=1e-9)
     for name, value in zip(ISSUES, values, strict=True):
         assert got[name] == pytest.approx(value / sum(values))

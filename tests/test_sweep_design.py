@@ -62,14 +62,14 @@ def test_grid_is_the_full_product_first_parameter_slowest():
     params = {
         "china.omega": {"values": [0.0, 0.25, 1.0]},
         "issues.security_commitment.status_quo": {"values": [1, 2, 3, 4]},
-        "agents.japan.leader": {"values": ["dove", "hawk"]},
+        "politics.leader": {"values": ["dove", "hawk"]},
     }
     points = design_points(spec("grid", params))
     expected = [
         {
             "china.omega": a,
             "issues.security_commitment.status_quo": b,
-            "agents.japan.leader": c,
+            "politics.leader": c,
         }
         for a in [0.0, 0.25, 1.0]
         for b in [1, 2, 3, 4]

@@ -237,7 +237,7 @@ def test_report_of_a_second_order_sobol_design(tmp_path):
         .replace(
             "    agents.us.reservation: {min: 0.2, max: 0.9}\n",
             "    agents.us.reservation: {min: 0.2, max: 0.9}\n"
-            "    agents.japan.reservation: {min: 0.6, max: 0.9}\n",
+            "    politics.leader_types.centrist.reservation: {min: 0.6, max: 0.9}\n",
         )
     )
     experiment = load_experiment(write(tmp_path, text))

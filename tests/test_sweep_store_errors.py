@@ -181,11 +181,17 @@ def test_manifest_records_what_ran(finished, tiny):
         == hashlib.sha256(TINY.encode() + b"\0" + BASE_TEXT.encode()).hexdigest()
     )
     assert manifest["experiment"] == {"name": "alpha", "source": tiny.source, "text": TINY}
-    assert manifest["scenario"] == {
+    sha = hashlib.sha256(BASELINE.read_bytes()).hexdigest()
+    recorded = manifest["scenario"]
+    assert {k: recorded[k] for k in ("source", "sha256", "text")} == {
         "source": str(BASELINE),
-        "sha256": hashlib.sha256(BASELINE.read_bytes()).hexdigest(),
+        "sha256": sha,
         "text": BASE_TEXT,
     }
+    assert recorded["chain"] == [{"source": str(BASELINE), "sha256": sha, "text": BASE_TEXT}]
+    assert recorded["resolved"] == tiny.base.resolved  # every default, JSON-ready
+    assert recorded["resolved"]["politics"]["approval"]["noise_sd"] == 0.02
+    assert recorded["resolved_sha256"] == tiny.base.resolved_sha256
     assert manifest["design"] == {
         "method": "grid",
         "second_order": False,
@@ -514,9 +520,9 @@ PRIORITY_SWEEP = TINY.replace(
     "design:\n  method: grid\n  parameters:\n"
     "    china.omega: {values: [0.0, 0.75]}\n"
     "    issues.security_commitment.status_quo: {values: [1, 3]}\n",
-    "set:\n  agents.japan.normalize: true\n"
+    "set:\n  politics.leader_types.centrist.normalize: true\n"
     "design:\n  method: grid\n  parameters:\n"
-    "    agents.japan.priorities.security_commitment: {values: [0.2, 0.5]}\n",
+    "    politics.leader_types.centrist.priorities.security_commitment: {values: [0.2, 0.5]}\n",
 )
 
 
@@ -524,30 +530,32 @@ def test_set_applies_fixed_overrides_to_every_point(tmp_path):
     """Sweeping one priority needs normalize: true; `set:` fixes it for every point."""
     assert "set:" in PRIORITY_SWEEP
     experiment = load_experiment(write(tmp_path, PRIORITY_SWEEP))
-    assert experiment.base_data["agents"]["japan"]["normalize"] is True
+    assert experiment.base_data["politics"]["leader_types"]["centrist"]["normalize"] is True
     out = tmp_path / "out"
     run_sweep(experiment, out, executor="inline", progress=False)
     runs = load_sweep(out).runs
-    assert sorted(runs["agents.japan.priorities.security_commitment"].unique()) == [0.2, 0.5]
+    swept = runs["politics.leader_types.centrist.priorities.security_commitment"]
+    assert sorted(swept.unique()) == [0.2, 0.5]
 
 
 def test_a_priority_sweep_without_normalize_suggests_set(tmp_path):
-    text = PRIORITY_SWEEP.replace("set:\n  agents.japan.normalize: true\n", "")
+    text = PRIORITY_SWEEP.replace("set:\n  politics.leader_types.centrist.normalize: true\n", "")
     path = write(tmp_path, text)
     with pytest.raises(ScenarioError) as err:
         load_experiment(path)
     problem = err.value.problems[0]
-    assert problem.path == "design.parameters.agents.japan.priorities.security_commitment"
-    assert problem.line == line_of(text, "agents.japan.priorities.security_commitment:")
-    assert "set: {agents.japan.normalize: true}" in problem.message
+    swept = "politics.leader_types.centrist.priorities.security_commitment"
+    assert problem.path == f"design.parameters.{swept}"
+    assert problem.line == line_of(text, f"{swept}:")
+    assert "set: {politics.leader_types.centrist.normalize: true}" in problem.message
 
 
 def test_a_misspelt_set_path_names_the_paths_nearby(tmp_path):
-    text = PRIORITY_SWEEP.replace("agents.japan.normalize: true", "agents.japan.normalise: true")
+    text = PRIORITY_SWEEP.replace("centrist.normalize: true", "centrist.normalise: true")
     path = write(tmp_path, text)
     with pytest.raises(ScenarioError) as err:
         load_experiment(path)
     problem = err.value.problems[0]
-    assert problem.path == "set.agents.japan.normalise"
-    assert problem.line == line_of(text, "agents.japan.normalise")
+    assert problem.path == "set.politics.leader_types.centrist.normalise"
+    assert problem.line == line_of(text, "politics.leader_types.centrist.normalise")
     assert "normalize" in problem.allowed

@@ -117,6 +117,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def scenario_record(scenario: Scenario) -> dict[str, Any]:
+    """How a run's record names its scenario: source, hash, texts of the chain, resolved."""
+    return {
+        "name": scenario.spec.name,
+        "source": scenario.source,
+        "sha256": scenario.sha256,
+        "text": scenario.text,
+        "chain": [{"source": f.source, "sha256": f.sha256, "text": f.text} for f in scenario.chain],
+        "resolved_sha256": scenario.resolved_sha256,
+        "resolved": scenario.resolved,
+    }
+
+
 def write_summary_json(
     path: Path,
     scenario: Scenario,
@@ -130,19 +143,16 @@ def write_summary_json(
 
     Outcomes are encoded as in the Parquet files (labels, and null for "no deal" or "no
     benchmark", never -1); a NaN that is not declared missing also becomes null, since JSON
-    has no NaN.
+    has no NaN. The scenario is recorded three ways: the file's own text, the chain of files
+    it was merged from (an overlay and its bases), and the resolved scenario with every
+    default, so the record answers "what ran" without the files or the code's defaults.
     """
     runs = [
         {name: _plain(value) for name, value in row.items()}
         for row in python_rows(summary, columns)
     ]
     document = {
-        "scenario": {
-            "name": scenario.spec.name,
-            "source": scenario.source,
-            "sha256": scenario.sha256,
-            "text": scenario.text,
-        },
+        "scenario": scenario_record(scenario),
         "seeds": seeds,
         "rounds": rounds,
         "versions": versions(),

@@ -51,12 +51,25 @@ class IssueSpec(Strict):
     us_threat_point: float | None = None
 
 
+#: The parameters of the shipped (Faratin) concession styles, ``e`` and ``k`` of Faratin et
+#: al. 1998: the keys a sweep override may add to a ``concession.params`` mapping that does
+#: not write them. Each style's own parameter model (negosim.core.concession) validates them.
+CONCESSION_PARAMETERS = ("e", "k")
+
+
 class ConcessionSpec(Strict):
-    """A named concession style from the registry, with optional parameter overrides."""
+    """A named concession style from the registry and its style-specific parameters.
+
+    ``params`` holds what the style reads (for the Faratin styles ``e``, the concession
+    exponent, defaulting to the style's own, and ``k``, the initial fraction, 0.05); the
+    style's parameter model validates them at the boundary, so a misspelt parameter is
+    reported, not ignored.
+    """
 
     style: str = "polynomial"
-    e: float | None = Field(default=None, gt=0)
-    k: float = Field(default=0.05, ge=0, le=1)
+    params: dict[str, float] = Field(
+        default_factory=dict, json_schema_extra={"keys": list(CONCESSION_PARAMETERS)}
+    )
 
 
 class ReservationShift(Strict):
@@ -73,17 +86,12 @@ class ValueShape(Strict):
     loss_aversion: float = Field(default=1.0, ge=1.0, le=5.0)
 
 
-class NegotiatorSpec(Strict):
-    """What every negotiating side has: priorities, ideal points, reservation, style."""
+class PreferenceSpec(Strict):
+    """Priorities and ideal points (MODEL §2): what a leader values and where it wants it."""
 
     priorities: dict[str, float]
     normalize: bool = False
     ideal: dict[str, float]
-    value: ValueShape = ValueShape()
-    reservation: float
-    reservation_shift: ReservationShift = ReservationShift()
-    concession: ConcessionSpec = ConcessionSpec()
-    linkage: float = Field(ge=0, le=1)
 
 
 class SecuritySpec(Strict):
@@ -99,19 +107,30 @@ class SecuritySpec(Strict):
 
 
 class WeakGovernance(Strict):
-    """Below this approval Japan's leader concedes more slowly (MODEL §4.2)."""
+    """Below this approval Japan's leader concedes more slowly (MODEL §4.2).
+
+    A modifier of the sitting leader type's concession: its ``e`` is replaced by this one
+    (the style, and so the decision function's family, stays the type's).
+    """
 
     approval_below: float = Field(default=0.3, ge=0, le=1)
     e: float = Field(default=0.7, gt=0)
 
 
-class JapanSpec(NegotiatorSpec):
-    """Japan's sitting leader (MODEL §2): issue values plus the security term."""
+class JapanSpec(Strict):
+    """Japan whoever leads it (MODEL §2): value shape, security term, how politics moves it.
 
-    leader: str = "centrist"
+    What differs by leader (priorities, ideal points, reservation, concession) lives in
+    ``politics.leader_types``; the sitting leader is ``politics.leader``, one of them, so
+    there is no second copy of the sitting leader's values to disagree with its type.
+    """
+
+    value: ValueShape = ValueShape()
     security_weight: float = Field(default=0.25, ge=0)
     security: SecuritySpec = SecuritySpec()
+    reservation_shift: ReservationShift = ReservationShift()
     weak_government: WeakGovernance = WeakGovernance()
+    linkage: float = Field(ge=0, le=1)
 
 
 class TariffThreat(Strict):
@@ -130,9 +149,21 @@ class ReversalSpec(Strict):
     per_legal_shock: float = Field(default=0.3, ge=0)
 
 
-class USSpec(NegotiatorSpec):
-    """The transactional US leader (MODEL §2): issue values, headline term, commitment cost."""
+class USSpec(Strict):
+    """The transactional US leader (MODEL §2): issue values, headline term, commitment cost.
 
+    The fields of :class:`PreferenceSpec` are repeated in file order (rather than
+    inherited) so messages list them in the order the baseline writes them.
+    """
+
+    priorities: dict[str, float]
+    normalize: bool = False
+    ideal: dict[str, float]
+    value: ValueShape = ValueShape()
+    reservation: float
+    reservation_shift: ReservationShift = ReservationShift()
+    concession: ConcessionSpec = ConcessionSpec()
+    linkage: float = Field(ge=0, le=1)
     headline_weight: float = Field(default=0.1, ge=0)
     headline_scale: float = Field(default=100.0, gt=0)
     commitment_cost: float = Field(default=0.1, ge=0)
@@ -147,15 +178,17 @@ class AgentsSpec(Strict):
     us: USSpec
 
 
-class LeaderType(Strict):
-    """A named preset of Japan's priorities (dove, centrist, hawk, ...)."""
+class LeaderType(PreferenceSpec):
+    """A Japanese leader type (dove, centrist, hawk, ...): everything that differs by leader.
+
+    The sitting leader (``politics.leader``) and every possible successor are such types,
+    so there is one copy of each leader's values. ``reservation`` is the type's own r_J:
+    utilities are on each type's own scale, so one number cannot serve every type.
+    """
 
     description: str = ""
-    priorities: dict[str, float]
-    normalize: bool = False
-    ideal: dict[str, float]
-    concession_e: float | None = Field(default=None, gt=0)
-    reservation: float | None = None
+    reservation: float
+    concession: ConcessionSpec = ConcessionSpec()
 
 
 class PoliticalCostItem(Strict):
@@ -220,6 +253,7 @@ class PoliticsSpec(Strict):
     approval: ApprovalSpec = ApprovalSpec()
     red_lines: list[RedLine] = []
     election: ElectionSpec = ElectionSpec()
+    leader: str = "centrist"
     leader_types: dict[str, LeaderType]
 
 

@@ -1,8 +1,9 @@
 """Regenerate the golden outputs: per-round and per-run tables of every shipped scenario.
 
 Run it only when the model's behaviour is meant to change (say why in the commit):
-``.venv/bin/python tests/golden/make_golden.py``. ``tests/test_golden.py`` compares the
-current model with these files value for value.
+``.venv/bin/python tests/golden/make_golden.py [SCENARIO ...]`` regenerates the named
+scenarios (all shipped ones by default), so a change that affects one preset rewrites only its
+files. ``tests/test_golden.py`` compares the current model with these files value for value.
 """
 
 from __future__ import annotations
@@ -20,9 +21,12 @@ sys.path.insert(0, str(HERE.parent))
 from golden_tables import SCENARIOS, SEEDS, canonical_tables  # noqa: E402
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
     """Write ``<scenario>.runs.parquet`` and ``<scenario>.rounds.parquet`` beside this file."""
-    for name in SCENARIOS:
+    unknown = sorted(set(names) - set(SCENARIOS))
+    if unknown:
+        raise SystemExit(f"not a golden scenario: {', '.join(unknown)} (known: {SCENARIOS})")
+    for name in names or SCENARIOS:
         runs, rounds = canonical_tables(ROOT / "configs" / f"{name}.yaml", SEEDS)
         for kind, table in (("runs", runs), ("rounds", rounds)):
             path = HERE / f"{name}.{kind}.parquet"
@@ -31,4 +35,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

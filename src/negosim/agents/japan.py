@@ -8,15 +8,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from negosim.agents.negotiator import Negotiator
-from negosim.core.concession import ParameterValues
 from negosim.core.election import hold_election, pick_successors
+from negosim.core.leaders import leader_index
 from negosim.core.politics import (
     approval_step,
     ratification_probability,
     weak_government_exponent,
     win_set_radius,
 )
-from negosim.core.protocol import reservation, veto_outside_win_set
+from negosim.core.protocol import veto_outside_win_set
 from negosim.core.rng import Purpose, standard_normal, uniform
 
 if TYPE_CHECKING:
@@ -36,10 +36,7 @@ class JapanAgent(Negotiator):
         super().__init__(model, model.spec.agents.japan)
         self.politics = model.spec.politics
         self.successors = np.array(
-            [
-                1 + list(self.politics.leader_types).index(name)
-                for name in self.politics.election.successor_shares
-            ],
+            [leader_index(model.spec, name) for name in self.politics.election.successor_shares],
             dtype=np.int64,
         )
         self.successor_cdf = np.cumsum(list(self.politics.election.successor_shares.values()))
@@ -53,26 +50,39 @@ class JapanAgent(Negotiator):
         leader, threat, belief = self._beliefs()
         return self.model.tables.japan(leader, b, g, threat, belief)
 
-    def reservation(self) -> F64:
-        """r_J(t) with the sitting leader type's own base reservation."""
-        state = self.model.state
-        return reservation(
-            self.spec,
-            state.mean_coercion(),
-            state.approval,
-            self.politics.approval.initial,
-            base=self.model.tables.type_reservation[state.leader],
-        )
+    def base_reservation(self) -> F64:
+        """r_J of each replicate's sitting leader type (each type has its own)."""
+        return self.model.tables.type_reservation[self.model.state.leader]
 
-    def concession_values(self) -> ParameterValues:
-        """The leader type's e, lowered by a weak government (MODEL §4.2)."""
+    def concession_exponent(self) -> F64:
+        """The leader type's e; a weak government (low approval) cannot concede (§4.2).
+
+        ``agents.japan.weak_government`` is a modifier of the type's concession: below its
+        approval level the type's e is replaced by ``weak_government.e``.
+        """
         state, tables = self.model.state, self.model.tables
-        values = dict(super().concession_values())
-        by_type = tables.type_e[state.leader]
-        e = np.where(np.isnan(by_type), values["e"], by_type)
-        weak = self.spec.weak_government  # type: ignore[attr-defined]
-        values["e"] = weak_government_exponent(e, state.approval, weak)
-        return values
+        weak = self.spec.weak_government  # type: ignore[union-attr]
+        return weak_government_exponent(tables.type_e[state.leader], state.approval, weak)
+
+    def concession_target(self, time_frac: float, reserve: F64, best: F64) -> F64:
+        """p(t) on each replicate's leader type's own concession curve.
+
+        When every type shares one style and k (the shipped scenarios), the curve is
+        evaluated once over the whole batch; otherwise per leader type.
+        """
+        state, curves = self.model.state, self.model.tables.type_concession
+        e = self.concession_exponent()
+        others = {(c.style.name, c.params.model_copy(update={"e": 0.0})) for c in curves}
+        if len(others) == 1:
+            params = curves[0].values(state.size, e=e)
+            return curves[0].style.target(time_frac, reserve, best, params)
+        target = np.empty(state.size)
+        for index, curve in enumerate(curves):
+            mine = state.leader == index
+            if mine.any():
+                params = curve.values(int(mine.sum()), e=e[mine])
+                target[mine] = curve.style.target(time_frac, reserve[mine], best[mine], params)
+        return target
 
     def best_utility(self) -> F64:
         """U_max for each replicate's leader and beliefs."""

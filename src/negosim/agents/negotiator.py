@@ -8,9 +8,8 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
-from negosim.core.concession import CONCESSION_STYLES, ParameterValues
 from negosim.core.protocol import Reason, classify_response, reservation, time_fraction
-from negosim.schema import NegotiatorSpec
+from negosim.schema import JapanSpec, USSpec
 
 if TYPE_CHECKING:
     from negosim.model import NegotiationModel, RoundRecord
@@ -29,21 +28,22 @@ class Negotiator(mesa.Agent):
 
     side: str = ""
 
-    def __init__(self, model: NegotiationModel, spec: NegotiatorSpec) -> None:
+    def __init__(self, model: NegotiationModel, spec: JapanSpec | USSpec) -> None:
         super().__init__(model)
         self.spec = spec
-        self.style = CONCESSION_STYLES[spec.concession.style]
-        self.concession = self.style.parameters(concession_params(spec))
 
     # -- hooks each side fills in -------------------------------------------------------
     def utility(self, b: I64, g: I64) -> F64:
         """This side's utility of packages (b, g), one per replicate."""
         raise NotImplementedError
 
-    def concession_values(self) -> ParameterValues:
-        """The style's parameters, one value per replicate."""
-        n = self.model.state.size
-        return {name: np.full(n, value) for name, value in self.concession.model_dump().items()}
+    def base_reservation(self) -> F64 | float:
+        """r_i before it moves with coercion and approval (per replicate where it differs)."""
+        raise NotImplementedError
+
+    def concession_target(self, time_frac: float, reserve: F64, best: F64) -> F64:
+        """p(t) from this side's concession curve(s), per replicate."""
+        raise NotImplementedError
 
     def best_utility(self) -> F64:
         """U_max over the grid, per replicate."""
@@ -58,14 +58,18 @@ class Negotiator(mesa.Agent):
         """r_i(t), moving with China's coercion and Japan's approval."""
         state = self.model.state
         initial = self.model.spec.politics.approval.initial
-        return reservation(self.spec, state.mean_coercion(), state.approval, initial)
+        return reservation(
+            self.base_reservation(),
+            self.spec.reservation_shift,
+            state.mean_coercion(),
+            state.approval,
+            initial,
+        )
 
     def target(self, round_index: int) -> F64:
         """p(t) by this side's concession style (Faratin, Sierra & Jennings 1998)."""
         frac = time_fraction(round_index, self.model.deadline)
-        return self.style.target(
-            frac, self.reservation(), self.best_utility(), self.concession_values()
-        )
+        return self.concession_target(frac, self.reservation(), self.best_utility())
 
     def propose(self, rec: RoundRecord, active: B) -> tuple[I64, I64]:
         """Offer each active replicate's best package for the other side.
@@ -91,11 +95,3 @@ class Negotiator(mesa.Agent):
             responder_reservation=reserve,
         )
         return reason
-
-
-def concession_params(spec: NegotiatorSpec) -> dict[str, object]:
-    """The concession parameters a scenario gives a side (validated by its style)."""
-    given: dict[str, object] = {"k": spec.concession.k}
-    if spec.concession.e is not None:
-        given["e"] = spec.concession.e
-    return given

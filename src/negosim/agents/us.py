@@ -9,6 +9,7 @@ from numpy.typing import NDArray
 
 from negosim.agents.negotiator import Negotiator
 from negosim.core.credibility import REVERSAL_CLASSES, ReversibleItem, reverse_items
+from negosim.core.leaders import concession_curve
 from negosim.core.rng import Purpose, uniform, uniforms
 from negosim.core.threats import tariff_letters
 
@@ -27,6 +28,7 @@ class USAgent(Negotiator):
 
     def __init__(self, model: NegotiationModel) -> None:
         super().__init__(model, model.spec.agents.us)
+        self.curve = concession_curve(model.spec.agents.us.concession)
         grid = model.tables.grid
         self.reversible = [
             ReversibleItem(
@@ -43,6 +45,15 @@ class USAgent(Negotiator):
     def utility(self, b: I64, g: I64) -> F64:
         """U_U of packages (b, g)."""
         return self.model.tables.us(b, g)
+
+    def base_reservation(self) -> float:
+        """r_U of the scenario: one US leader, one reservation."""
+        return self.model.spec.agents.us.reservation
+
+    def concession_target(self, time_frac: float, reserve: F64, best: F64) -> F64:
+        """p(t) on the US's one concession curve."""
+        params = self.curve.values(self.model.state.size)
+        return self.curve.style.target(time_frac, reserve, best, params)
 
     def best_utility(self) -> F64:
         """U_max: the US utility does not depend on the state."""

@@ -70,7 +70,9 @@ class ConcessionStyle(Entry):
 
 
 CONCESSION_STYLES: Registry[ConcessionStyle] = Registry(
-    "concession style", "agents.*.concession.style", ("family", "tough", "tactic")
+    "concession style",
+    "agents.us.concession.style, politics.leader_types.*.concession.style",
+    ("family", "tough", "tactic"),
 )
 
 

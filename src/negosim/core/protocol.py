@@ -12,7 +12,7 @@ from enum import IntEnum
 import numpy as np
 from numpy.typing import NDArray
 
-from negosim.schema import NegotiatorSpec
+from negosim.schema import ReservationShift
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -60,24 +60,21 @@ def time_fraction(round_index: int, deadline: int) -> float:
 
 
 def reservation(
-    spec: NegotiatorSpec,
+    base: F64 | float,
+    shift: ReservationShift,
     mean_coercion: F64,
     approval: F64,
     initial_approval: float,
-    base: F64 | float | None = None,
 ) -> F64:
     """r_i(t) = r_i + a_c c̄/5 + a_A (A - A0): reservations move with coercion and approval.
 
     MODEL.md §4.5 says reservations move with both; the linear form and its coefficients
-    (``reservation_shift``) are negosim's, visible in every scenario file. ``base`` replaces
-    r_i where it differs by replicate (Japan's leader types value the world on their own
+    (``reservation_shift``) are negosim's, visible in every scenario file. ``base`` is r_i,
+    per replicate where it differs (Japan's leader types value the world on their own
     utility scales, so each type has its own reservation).
     """
-    shift = spec.reservation_shift
     return (
-        (spec.reservation if base is None else base)
-        + shift.coercion * mean_coercion / 5.0
-        + shift.approval * (approval - initial_approval)
+        base + shift.coercion * mean_coercion / 5.0 + shift.approval * (approval - initial_approval)
     )
 
 

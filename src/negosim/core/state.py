@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from negosim.core.credibility import REVERSAL_CLASSES, reversal_belief
+from negosim.core.leaders import sitting_leader
 from negosim.core.rng import replicate_keys
 from negosim.core.utility import UtilityTables, threat_perception
 from negosim.schema import COERCION_LEVELS, ScenarioSpec
@@ -74,7 +75,10 @@ class BatchState:
 
 
 def initial_state(spec: ScenarioSpec, tables: UtilityTables, seeds: list[int]) -> BatchState:
-    """Month zero: the status quo in force, February 2025 approval and coercion."""
+    """Month zero: the status quo in force, February 2025 approval and coercion.
+
+    ``leader`` starts at the sitting leader's index among ``politics.leader_types``.
+    """
     n = len(seeds)
     status_quo = np.tile(tables.grid.status_quo(), (n, 1))
     level0 = spec.china.initial_level
@@ -93,7 +97,7 @@ def initial_state(spec: ScenarioSpec, tables: UtilityTables, seeds: list[int]) -
         majority_margin=full(n, spec.politics.win_set.majority_margin),
         majority_lost=np.zeros(n, dtype=bool),
         replacement_round=full(n, -1, dtype=np.int64),
-        leader=np.zeros(n, dtype=np.int64),
+        leader=full(n, sitting_leader(spec), dtype=np.int64),
         leader_replaced=np.zeros(n, dtype=bool),
         coercion=full(n, level0, dtype=np.int64),
         coercion_history=full((n, spec.china.memory), level0, dtype=np.int64),

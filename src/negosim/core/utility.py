@@ -14,8 +14,9 @@ from numpy.typing import NDArray
 
 from negosim.core.credibility import credibility
 from negosim.core.grid import OutcomeGrid
+from negosim.core.leaders import ConcessionCurve, concession_curve
 from negosim.core.politics import political_cost_tables
-from negosim.schema import NegotiatorSpec, ScenarioSpec, SecuritySpec, ValueShape
+from negosim.schema import ScenarioSpec, SecuritySpec, ValueShape
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -95,7 +96,6 @@ class Preference:
 
     weights: F64
     values: tuple[F64, ...]
-    concession_e: float | None
 
 
 def preference(
@@ -103,14 +103,13 @@ def preference(
     priorities: dict[str, float],
     ideal: dict[str, float],
     shape: ValueShape,
-    concession_e: float | None = None,
 ) -> Preference:
     """Tabulate v_k over each issue's levels for one set of priorities and ideal points."""
     weights = np.array([priorities[a.name] for a in grid.axes], dtype=np.float64)
     values = tuple(
         issue_value(a.values, ideal[a.name], a.span, shape, a.spec.status_quo) for a in grid.axes
     )
-    return Preference(weights, values, concession_e)
+    return Preference(weights, values)
 
 
 def block_sums(grid: OutcomeGrid, weights: F64, values: tuple[F64, ...]) -> tuple[F64, F64]:
@@ -126,10 +125,15 @@ def block_sums(grid: OutcomeGrid, weights: F64, values: tuple[F64, ...]) -> tupl
 
 @dataclass(frozen=True)
 class UtilityTables:
-    """Everything about utilities that does not change during a run."""
+    """Everything about utilities that does not change during a run.
+
+    Japan's tables have one row per leader type, in ``politics.leader_types`` order; the
+    state's ``leader`` indexes them (and ``type_names``, ``type_reservation``, ...).
+    """
 
     grid: OutcomeGrid
     type_names: tuple[str, ...]
+    type_concession: tuple[ConcessionCurve, ...]
     type_e: F64
     type_reservation: F64
     japan_state: F64
@@ -194,14 +198,15 @@ def _us_parts(
 
 
 def build_tables(spec: ScenarioSpec) -> UtilityTables:
-    """Tabulate both sides' utilities, their estimates of each other, and political cost."""
+    """Tabulate both sides' utilities, their estimates of each other, and political cost.
+
+    Japan's rows are the leader types alone: the sitting leader is one of them, not a copy.
+    """
     grid = OutcomeGrid.from_issues(spec.issues)
-    japan: NegotiatorSpec = spec.agents.japan
-    sitting = preference(grid, japan.priorities, japan.ideal, japan.value)
-    types = [sitting] + [
-        preference(grid, t.priorities, t.ideal, japan.value, t.concession_e)
-        for t in spec.politics.leader_types.values()
-    ]
+    japan = spec.agents.japan
+    leader_types = spec.politics.leader_types
+    types = [preference(grid, t.priorities, t.ideal, japan.value) for t in leader_types.values()]
+    curves = tuple(concession_curve(t.concession) for t in leader_types.values())
     us_pref = preference(
         grid, spec.agents.us.priorities, spec.agents.us.ideal, spec.agents.us.value
     )
@@ -220,15 +225,10 @@ def build_tables(spec: ScenarioSpec) -> UtilityTables:
     s_axis, d_axis = grid.axes[grid.commitment], grid.axes[grid.defense]
     return UtilityTables(
         grid=grid,
-        type_names=(japan.leader, *spec.politics.leader_types.keys()),
-        type_e=np.array([p.concession_e or np.nan for p in types]),
-        type_reservation=np.array(
-            [japan.reservation]
-            + [
-                japan.reservation if t.reservation is None else t.reservation
-                for t in spec.politics.leader_types.values()
-            ]
-        ),
+        type_names=tuple(leader_types),
+        type_concession=curves,
+        type_e=np.array([c.e for c in curves]),
+        type_reservation=np.array([t.reservation for t in leader_types.values()]),
         japan_state=np.stack(j_state),
         japan_static=np.stack(j_static),
         japan_hat_state=np.stack(jh_state),

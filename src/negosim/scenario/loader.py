@@ -1,50 +1,74 @@
-"""Loading a scenario: file -> YAML -> structure -> semantics -> resolved, hashed Scenario.
+"""Loading a scenario: file(s) -> YAML -> merged overlay -> structure -> semantics -> Scenario.
 
 This is the boundary: everything past it receives a :class:`Scenario` that has been fully
-checked and resolved, together with the exact text and hash it came from, so every run
-can record which file produced it.
+checked and resolved, together with the exact texts and hash it came from, so every run
+can record which files produced it. A file may extend a base (:mod:`.overlay`); the chain
+is merged before any check, and problems name the file and line that wrote each value.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
+from negosim.scenario.overlay import EXTENDS, ReadChain, SourceFile, read_chain
 from negosim.scenario.problems import Problem, Reporter, ScenarioError, short_repr
 from negosim.scenario.resolve import resolve
 from negosim.scenario.semantics import check_semantics
 from negosim.scenario.structure import describe, report_validation_error
-from negosim.scenario.yaml_lines import parse_yaml
 from negosim.schema import ScenarioSpec
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """A checked, resolved scenario and the exact text it was read from.
+    """A checked, resolved scenario and the exact texts it was read from.
 
     ``spec`` is resolved: disabled issues are gone from ``issues`` and from every mapping
     keyed by issue, priorities marked ``normalize: true`` sum to 1, and
     ``protocol.deadline`` is never ``None``.
+
+    ``text`` is the file's own text (an overlay's few lines); ``chain`` is that file
+    followed by each base it extends, in order; ``data`` is the merged mapping as written,
+    without defaults (what sweep overrides apply to). ``sha256`` identifies the content
+    read: for a file without ``extends`` the hash of its bytes, for an overlay the hash of
+    the newline-joined hashes of every file on the chain in order, so a change to any base
+    changes it.
     """
 
     spec: ScenarioSpec
     source: str
     text: str
     sha256: str
+    chain: tuple[SourceFile, ...] = ()
+    data: Mapping[str, Any] | None = field(default=None, hash=False)
 
     @property
     def issue_names(self) -> tuple[str, ...]:
         """Enabled issues in file order: the order of every per-issue vector in the core."""
         return tuple(self.spec.issues)
 
+    @property
+    def resolved(self) -> dict[str, Any]:
+        """The resolved scenario with every default, as JSON-ready data (what runs record)."""
+        return self.spec.model_dump(mode="json")
+
+    @property
+    def resolved_sha256(self) -> str:
+        """Hash of the resolved scenario's canonical JSON: equal for equal content."""
+        canonical = json.dumps(self.resolved, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
-    """Read, check and resolve the scenario file at ``path``; raise :class:`ScenarioError`."""
+    """Read, merge, check and resolve the scenario file at ``path``; raise ScenarioError."""
     source = str(path)
     raw = _read_bytes(Path(path), source)
     try:
@@ -54,29 +78,46 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
         raise ScenarioError(
             [Problem(source, line, "", f"not UTF-8 text (byte {raw[err.start]:#04x})")]
         ) from None
-    return _from_text(text, raw, source)
+    here = Path(path)
+    return _from_chain(read_chain(text, raw, source, here.parent, (here.resolve(),)), source)
 
 
-def load_scenario_text(text: str, source: str = "<string>") -> Scenario:
-    """Check and resolve scenario YAML given as a string (``source`` names it in messages)."""
-    return _from_text(text, text.encode("utf-8"), source)
+def load_scenario_text(
+    text: str, source: str = "<string>", base_dir: str | os.PathLike[str] = "."
+) -> Scenario:
+    """Check and resolve scenario YAML given as a string (``source`` names it in messages).
+
+    A relative ``extends`` is looked up in ``base_dir`` (default: the working directory).
+    """
+    chain = read_chain(text, text.encode("utf-8"), source, Path(base_dir))
+    return _from_chain(chain, source)
 
 
 def scenario_from_mapping(
     data: dict[str, object], source: str = "<mapping>", text: str | None = None
 ) -> Scenario:
-    """Check and resolve an already-parsed mapping (sweeps build these with overrides).
+    """Check and resolve an already-parsed, already-merged mapping (sweeps build these).
 
     There are no line numbers. Without ``text`` the mapping is dumped to YAML so the
-    scenario still carries a text and a hash that identify its content.
+    scenario still carries a text and a hash that identify its content. ``extends`` is
+    refused: bases are files, merged when a file is read (use ``Scenario.data``).
     """
     reporter = Reporter(source)
+    if isinstance(data, dict) and EXTENDS in data:
+        reporter.add(
+            EXTENDS,
+            "a mapping cannot extend a base; load the file, or merge first (Scenario.data)",
+            short_repr(data[EXTENDS]),
+            "a mapping without extends",
+        )
+        raise ScenarioError(reporter.problems)
     spec = _check(data, reporter)
     if spec is None:
         raise ScenarioError(reporter.problems)
     if text is None:
         text = yaml.safe_dump(_plain(data), sort_keys=False, allow_unicode=True)
-    return Scenario(spec, source, text, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return Scenario(spec, source, text, sha, (SourceFile(source, text, sha),), data)
 
 
 def validate_file(path: str | os.PathLike[str]) -> list[Problem]:
@@ -101,16 +142,27 @@ def _read_bytes(path: Path, source: str) -> bytes:
     raise ScenarioError([Problem(source, None, "", message)])
 
 
-def _from_text(text: str, raw: bytes, source: str) -> Scenario:
-    """Shared path of file and string loading: parse with line map, then check."""
-    parsed = parse_yaml(text, source)
-    if not parsed.ok:
-        raise ScenarioError(parsed.problems)
-    reporter = Reporter(source, parsed.lines, list(parsed.problems))
-    spec = _check(parsed.data, reporter)
+def _from_chain(chain: ReadChain, source: str) -> Scenario:
+    """Shared path of file and string loading: the merged chain, checked and hashed."""
+    if not chain.ok:
+        raise ScenarioError(chain.problems)
+    reporter = Reporter(
+        source,
+        {path: line for path, (_, line) in chain.lines.items()},
+        list(chain.problems),
+        {path: where for path, (where, _) in chain.lines.items()},
+    )
+    spec = _check(chain.data, reporter)
     if spec is None or reporter.problems:
         raise ScenarioError(reporter.problems)
-    return Scenario(spec, source, text, hashlib.sha256(raw).hexdigest())
+    own = chain.chain[0]
+    if len(chain.chain) == 1:
+        sha = own.sha256
+    else:
+        joined = "\n".join(f.sha256 for f in chain.chain)
+        sha = hashlib.sha256(joined.encode("ascii")).hexdigest()
+    data = chain.data if isinstance(chain.data, dict) else None
+    return Scenario(spec, source, own.text, sha, tuple(chain.chain), data)
 
 
 def _check(data: object, reporter: Reporter) -> ScenarioSpec | None:

@@ -1,7 +1,7 @@
 """Dotted-path overrides of a scenario mapping, as used by ``--set`` and parameter sweeps.
 
 An override replaces a value the file has, or sets a field the schema declares but the file
-leaves at its default (``agents.us.concession.e``). Any other path fails here, with the
+leaves at its default (``agents.us.concession.params.e``). Any other path fails here, with the
 paths that do exist nearby: a typo in a sweep path (``china.omgea``) would otherwise be
 caught only as an "unknown field" far from the command that caused it.
 """
@@ -12,6 +12,7 @@ import copy
 import difflib
 from collections.abc import Mapping
 
+from negosim.scenario.moved import moved_hint
 from negosim.scenario.problems import Problem, ScenarioError, join_path, short_repr
 from negosim.scenario.structure import declared_fields
 
@@ -51,6 +52,10 @@ def apply_overrides(data: dict[str, object], overrides: Mapping[str, object]) ->
         if leaves is None:
             leaves = leaf_paths(data)
         message, siblings = error
+        parts = path.split(".")
+        moved = next((h for n in range(1, len(parts) + 1) if (h := moved_hint(parts[:n]))), None)
+        if moved:
+            message += f"; {moved}"
         close = difflib.get_close_matches(path, leaves, n=5, cutoff=0.6)
         allowed = []
         if siblings:

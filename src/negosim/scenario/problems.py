@@ -96,8 +96,8 @@ def quoted_choices(choices: Iterable[object]) -> str:
     return "one of " + ", ".join(f"'{c}'" if isinstance(c, str) else str(c) for c in choices)
 
 
-def nearest_line(lines: Mapping[str, int], path: str) -> int | None:
-    """Line of ``path``, or of its nearest ancestor present in ``lines``.
+def nearest_path(lines: Mapping[str, object], path: str) -> str | None:
+    """``path``, or its nearest ancestor present in ``lines``; ``None`` if there is none.
 
     Missing fields and values that pydantic filled in have no line of their own; the
     enclosing section's line is still the best place to look.
@@ -105,7 +105,7 @@ def nearest_line(lines: Mapping[str, int], path: str) -> int | None:
     current = path
     while True:
         if current in lines:
-            return lines[current]
+            return current
         if not current:
             return None
         current = current.rpartition(".")[0]
@@ -113,11 +113,16 @@ def nearest_line(lines: Mapping[str, int], path: str) -> int | None:
 
 @dataclass
 class Reporter:
-    """Collects problems for one source, resolving each path to its line."""
+    """Collects problems for one scenario, resolving each path to its file and line.
+
+    ``sources`` names, per path, the file that wrote it when a scenario is an overlay
+    merged over bases; a path not in it (or its nearest ancestor) is ``source``'s.
+    """
 
     source: str
     lines: Mapping[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    sources: Mapping[str, str] = field(default_factory=dict)
 
     def add(
         self,
@@ -126,10 +131,11 @@ class Reporter:
         given: str | None = None,
         allowed: str | None = None,
     ) -> None:
-        """Record a problem at ``path`` (dotted), looking up its line."""
-        self.problems.append(
-            Problem(self.source, nearest_line(self.lines, path), path, message, given, allowed)
-        )
+        """Record a problem at ``path`` (dotted), looking up its file and line."""
+        found = nearest_path(self.lines, path)
+        line = None if found is None else self.lines[found]
+        source = self.sources.get(found, self.source) if found is not None else self.source
+        self.problems.append(Problem(source, line, path, message, given, allowed))
 
 
 def join_path(*parts: object) -> str:

@@ -63,15 +63,17 @@ def check_entry[E: Entry](
 
 def check_registries(spec: ScenarioSpec, r: Reporter) -> None:
     """Concession styles, China's rule and event kinds, with their parameters and values."""
-    for side in ("japan", "us"):
-        concession = getattr(spec.agents, side).concession
-        given = {"k": concession.k} | ({} if concession.e is None else {"e": concession.e})
+    concessions = {"agents.us.concession": spec.agents.us.concession} | {
+        f"politics.leader_types.{name}.concession": leader.concession
+        for name, leader in spec.politics.leader_types.items()
+    }
+    for base, concession in concessions.items():
         check_entry(
             CONCESSION_STYLES,
             concession.style,
-            f"agents.{side}.concession.style",
-            given,
-            f"agents.{side}.concession",
+            f"{base}.style",
+            concession.params,
+            f"{base}.params",
             r,
         )
     check_entry(CHINA_RULES, spec.china.rule, "china.rule", spec.china.params, "china.params", r)

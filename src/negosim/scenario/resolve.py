@@ -15,7 +15,7 @@ def resolve(spec: ScenarioSpec) -> ScenarioSpec:
     order = list(enabled_issues(spec))
     data = spec.model_dump()
     data["issues"] = {name: data["issues"][name] for name in order}
-    blocks = [data["agents"]["japan"], data["agents"]["us"]]
+    blocks = [data["agents"]["us"]]
     blocks += list(data["politics"]["leader_types"].values())
     for block in blocks:
         priorities = {name: block["priorities"][name] for name in order}

@@ -19,7 +19,12 @@ from negosim.scenario.china_checks import check_china
 from negosim.scenario.problems import Reporter, did_you_mean, num
 from negosim.scenario.registry_checks import check_registries
 from negosim.scenario.scales import check_scales
-from negosim.schema import IssueSpec, LeaderType, NegotiatorSpec, ScenarioSpec
+from negosim.schema import (
+    IssueSpec,
+    LeaderType,
+    ScenarioSpec,
+    USSpec,
+)
 
 WEIGHT_TOLERANCE = 1e-6
 STEP_TOLERANCE = 1e-9
@@ -48,9 +53,8 @@ def enabled_issues(spec: ScenarioSpec) -> dict[str, IssueSpec]:
     return {name: issue for name, issue in spec.issues.items() if issue.enabled}
 
 
-def _weight_blocks(spec: ScenarioSpec) -> Iterator[tuple[str, NegotiatorSpec | LeaderType]]:
+def _weight_blocks(spec: ScenarioSpec) -> Iterator[tuple[str, USSpec | LeaderType]]:
     """Every block that carries priorities and ideal points, with its dotted path."""
-    yield "agents.japan", spec.agents.japan
     yield "agents.us", spec.agents.us
     for name, leader in spec.politics.leader_types.items():
         yield f"politics.leader_types.{name}", leader
@@ -159,9 +163,7 @@ def _check_grid(spec: ScenarioSpec, r: Reporter) -> None:
 # --- priorities and ideal points ------------------------------------------------------------
 
 
-def _check_weights(
-    spec: ScenarioSpec, base: str, block: NegotiatorSpec | LeaderType, r: Reporter
-) -> None:
+def _check_weights(spec: ScenarioSpec, base: str, block: USSpec | LeaderType, r: Reporter) -> None:
     """Priorities and ideal points: declared names, every enabled issue, sums and ranges."""
     declared = list(spec.issues)
     enabled = enabled_issues(spec)
@@ -259,10 +261,10 @@ def _check_politics(spec: ScenarioSpec, r: Reporter) -> None:
                 f"an integer in [0, {rounds}] (protocol.rounds)",
             )
     leaders = list(politics.leader_types)
-    leader = spec.agents.japan.leader
+    leader = politics.leader
     if leader not in politics.leader_types:
         r.add(
-            "agents.japan.leader",
+            "politics.leader",
             "not a leader type" + did_you_mean(leader, leaders),
             repr(leader),
             "a key of politics.leader_types: " + ", ".join(leaders),

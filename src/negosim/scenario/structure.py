@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
+from negosim.scenario.moved import moved_hint
 from negosim.scenario.problems import (
     Reporter,
     did_you_mean,
@@ -70,10 +71,11 @@ def _report_one(detail: ErrorDetails, reporter: Reporter, root: type[BaseModel])
 
     if kind == "extra_forbidden":
         names = _field_names_at(loc[:-1], root)
+        moved = moved_hint(loc) if root is ScenarioSpec else None
         reporter.add(
             path,
-            "unknown field" + did_you_mean(loc[-1], names),
-            given=None,
+            f"unknown field; {moved}" if moved else "unknown field" + did_you_mean(loc[-1], names),
+            given=given if moved else None,
             allowed=", ".join(names) if names else None,
         )
         return
@@ -140,10 +142,18 @@ def _annotation_at(
 
 
 def _field_names_at(loc: Sequence[int | str], root: type[BaseModel] = ScenarioSpec) -> list[str]:
-    """List the declared field names of the model at ``loc`` (empty if not a model)."""
-    annotation = _strip_optional(_annotation_at(loc, root)[0])
+    """List the declared field names of the model at ``loc``.
+
+    For a mapping field that declares the keys it knows (``json_schema_extra={"keys":
+    [...]}``, e.g. ``concession.params``) those keys; empty for anything else.
+    """
+    annotation, info = _annotation_at(loc, root)
+    annotation = _strip_optional(annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return list(annotation.model_fields)
+    extra = info.json_schema_extra if info is not None else None
+    if isinstance(extra, dict) and isinstance(extra.get("keys"), list):
+        return [str(key) for key in extra["keys"]]
     return []
 
 

@@ -9,12 +9,12 @@ is turned into a validated scenario before a single run starts.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import Field, ValidationError
 
 from negosim.columns import declared, outcome_names
@@ -260,7 +260,9 @@ def load_experiment(path: str | Path) -> Experiment:
     _check_keep(spec, base, r)
     if r.problems:
         raise ScenarioError(r.problems)
-    base_data = yaml.safe_load(base.text)
+    # The merged mapping (an overlay over its bases), not the file's own text: overrides
+    # must reach values the base scenario inherits.
+    base_data = copy.deepcopy(dict(base.data or {}))
     if spec.set:  # fixed overrides for every point, e.g. agents.japan.normalize: true
         base_data = _overridden(base_data, spec.set, "set", r)
     samples = {p: _sample_value(spec.design.parameters[p]) for p in spec.design.parameters}
@@ -269,7 +271,8 @@ def load_experiment(path: str | Path) -> Experiment:
     _check_points(base_data, points, r)
     if r.problems:
         raise ScenarioError(r.problems)
-    identity = hashlib.sha256(raw + b"\0" + base.text.encode("utf-8")).hexdigest()
+    texts = b"\0".join(f.text.encode("utf-8") for f in base.chain)  # the base and its bases
+    identity = hashlib.sha256(raw + b"\0" + texts).hexdigest()
     return Experiment(spec, source, text, base, base_data, points, identity)
 
 

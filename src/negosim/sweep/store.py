@@ -24,7 +24,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from negosim.results import atomic_path, versions
+from negosim.results import atomic_path, scenario_record, versions
 from negosim.sweep.experiment import Experiment
 
 FORMAT = 1
@@ -106,11 +106,7 @@ def new_manifest(experiment: Experiment, chunk_runs: int, chunks: int) -> dict[s
         "format": FORMAT,
         "identity": experiment.sha256,
         "experiment": {"name": spec.name, "source": experiment.source, "text": experiment.text},
-        "scenario": {
-            "source": experiment.base.source,
-            "sha256": experiment.base.sha256,
-            "text": experiment.base.text,
-        },
+        "scenario": scenario_record(experiment.base),
         "design": {
             "method": spec.design.method,
             "second_order": spec.design.second_order,
