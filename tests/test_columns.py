@@ -181,7 +181,7 @@ rounds: 12
 design:
   method: grid
   parameters:
-    agents.japan.leader: {{values: [dove, hawk]}}
+    politics.leader: {{values: [dove, hawk]}}
     agents.us.reservation: {{values: [0.3, 0.95]}}
 keep:
   rounds: [reason, proposer, leader, offer_tariff]
@@ -209,7 +209,7 @@ def test_sweep_tables_carry_the_declared_table_and_parameters(tmp_path):
     assert sweep.runs["first_deal_round"].dtype == pd.Int64Dtype()
     assert sweep.rounds["reason"].dtype == "category"
     for frame_ in (sweep.runs, sweep.rounds):
-        assert {"agents.japan.leader", "agents.us.reservation"} <= set(frame_.columns)
+        assert {"politics.leader", "agents.us.reservation"} <= set(frame_.columns)
         params = sweep.parameters.set_index("point")
         expected = params.loc[frame_["point"], "agents.us.reservation"].to_numpy()
         np.testing.assert_array_equal(frame_["agents.us.reservation"].to_numpy(), expected)

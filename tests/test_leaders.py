@@ -136,7 +136,7 @@ def test_types_with_different_styles_each_follow_their_own_curve():
     e = model.japan.concession_exponent()
     for i, index in enumerate(model.state.leader):
         curve = curves[index]
-        want = curve.style.target(0.5, reserve[i], best[i], e[i], curve.k)
+        want = curve.style.target(0.5, reserve[i], best[i], {"e": e[i], "k": curve.k})
         assert got[i] == pytest.approx(float(want), abs=1e-15)
     assert got[0] != pytest.approx(got[1])
 
@@ -194,7 +194,7 @@ def test_old_format_override_paths_say_where_the_value_now_goes():
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"ee": 1.0}, "unknown concession parameter; did you mean 'e'?"),
+        ({"ee": 1.0}, "unknown field; did you mean 'e'? (allowed: e, k)"),
         ({"e": 0.0}, "out of range (given: 0; allowed: a number > 0)"),
         ({"k": 1.5}, "out of range (given: 1.5; allowed: a number in [0, 1])"),
     ],

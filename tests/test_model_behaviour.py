@@ -270,7 +270,7 @@ def test_no_threat_no_tariff_rise_before_a_deal():
     assert np.all(pre_deal_tariff_from(table) == status_quo)
 
 
-# --- reversal and credibility (MODEL §6) ----------------------------------------------------
+# --- reversal and credibility (model.md §6) ----------------------------------------------------
 
 
 @pytest.mark.slow

@@ -1,4 +1,4 @@
-"""Reproducibility of model runs (MODEL.md §8), compared bit for bit.
+"""Reproducibility of model runs (docs/model.md §8), compared bit for bit.
 
 Every random draw is a pure function of (replicate seed, round, purpose), so a replicate's
 rows must not depend on the other replicates in its batch: not on batch size, not on its

@@ -1,4 +1,4 @@
-"""China's reaction rules (core/china.py), MODEL.md §5: terms, propensity, ordered logit."""
+"""China's reaction rules (core/china.py), docs/model.md §5: terms, propensity, ordered logit."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Concession curves (core/concession.py) and the protocol's rules (core/protocol.py).
 
 Faratin, Sierra & Jennings (1998): f(t) = k + (1-k) t^(1/e), p(t) = r + (U_max - r)(1 - f(t));
-MODEL.md §4 for the alternation, the acceptance rule and the binding reasons.
+docs/model.md §4 for the alternation, the acceptance rule and the binding reasons.
 """
 
 from __future__ import annotations

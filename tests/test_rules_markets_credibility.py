@@ -1,4 +1,4 @@
-"""Markets (core/markets.py, MODEL.md §7) and credibility/reversal (core/credibility.py, §6)."""
+"""Markets (core/markets.py, model.md §7) and credibility/reversal (core/credibility.py, §6)."""
 
 from __future__ import annotations
 

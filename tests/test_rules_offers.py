@@ -3,7 +3,7 @@
 The brute force evaluates every one of the ≈90,000 packages by broadcasting the state block
 (s, d) against the static block (τ, I): own utility, the proposer's estimate of the other's
 utility (hat tables) and Japan's political cost. Japan's security term is recomputed here from
-MODEL.md §2, not taken from the code. Then "best for the other among packages with
+docs/model.md §2, not taken from the code. Then "best for the other among packages with
 own ≥ target (and cost ≤ budget)" is a plain masked argmax. The search under test prunes to
 Pareto candidates of the blocks; the two must agree.
 """
@@ -38,7 +38,7 @@ def tables() -> UtilityTables:
 
 
 def _security(t: UtilityTables, threat: float, belief: float) -> np.ndarray:
-    """w_sec Sec_J per state-block package, straight from MODEL.md §2."""
+    """w_sec Sec_J per state-block package, straight from docs/model.md §2."""
     grid = t.grid
     s_idx, d_idx = grid.state_levels()
     s = grid.axes[grid.commitment].values[s_idx]

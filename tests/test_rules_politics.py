@@ -1,4 +1,4 @@
-"""Japan's domestic politics (core/politics.py), MODEL.md §3, on hand-computed inputs."""
+"""Japan's domestic politics (core/politics.py), docs/model.md §3, on hand-computed inputs."""
 
 from __future__ import annotations
 

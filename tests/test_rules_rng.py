@@ -1,6 +1,6 @@
 """Counter-based random numbers (core/rng.py): bits, independence, batch invariance, laws.
 
-MODEL.md §8: every draw is a pure function of (replicate seed, round, purpose), so a
+docs/model.md §8: every draw is a pure function of (replicate seed, round, purpose), so a
 replicate's numbers do not depend on the batch it runs in. The reference below re-implements
 the documented hash (SplitMix64's finaliser, Steele, Lea & Flood 2014) in plain Python
 integers, independently of the numpy code under test.

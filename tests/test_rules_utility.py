@@ -1,4 +1,4 @@
-"""Utilities (core/utility.py) on known inputs and against a brute force from MODEL.md §2.
+"""Utilities (core/utility.py) on known inputs and against a brute force from docs/model.md §2.
 
 The brute force evaluates U_J and U_U package by package in plain Python from the scenario's
 numbers and the grid's issue values; it never calls the tables or value functions under test.
@@ -166,7 +166,7 @@ def test_threat_perception():
 
 
 def _v(x, ideal, span, p, lam, sq):
-    """MODEL §2 value with loss aversion, scalar and independent of the code."""
+    """docs/model.md §2 value with loss aversion, scalar and independent of the code."""
     base = min(1.0, max(0.0, 1.0 - (abs(x - ideal) / span) ** p))
     ref = min(1.0, max(0.0, 1.0 - (abs(sq - ideal) / span) ** p))
     return base if base >= ref else ref - lam * (ref - base)

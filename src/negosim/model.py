@@ -145,7 +145,7 @@ class NegotiationModel(mesa.Model):
 
     # -- world phases ------------------------------------------------------------------
     def _enter_into_force(self, rec: RoundRecord) -> None:
-        """Accepted, ratified packages enter into force the month after (MODEL §4.5)."""
+        """Accepted, ratified packages enter into force the month after (docs/model.md §4.5)."""
         state, grid = self.state, self.tables.grid
         entering = state.has_pending.copy()
         if entering.any():
@@ -263,7 +263,7 @@ class NegotiationModel(mesa.Model):
         )
 
     def _update_markets(self, rec: RoundRecord) -> None:
-        """Announcement-scale market moves from this month's shocks (MODEL §7)."""
+        """Announcement-scale market moves from this month's shocks (docs/model.md §7)."""
         state = self.state
         moved = move_markets(
             MarketLevels(

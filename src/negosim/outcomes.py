@@ -1,4 +1,4 @@
-"""What a run produced: the per-round table and the per-run summary (MODEL.md §9).
+"""What a run produced: the per-round table and the per-run summary (docs/model.md §9).
 
 Both are plain dicts of numpy columns (one row per replicate and round, or per replicate),
 checked against the declared outputs (:mod:`negosim.columns`): this is the single point

@@ -5,7 +5,7 @@ relate fields to each other (priorities naming real issues, weights summing to 1
 in :mod:`negosim.scenario.semantics`, so each problem can be reported with its own field path.
 Inside the model nothing is re-checked ("boundaries validate; the core trusts").
 
-Every default below is the MODEL.md default; ``configs/baseline.yaml`` repeats each one with
+Every default below is the docs/model.md default; ``configs/baseline.yaml`` repeats each one with
 its unit and source so nothing is hidden in code.
 """
 
@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 Role = Literal["commitment", "tariff", "defense", "investment"]
 ReversalClass = Literal["trade", "security"]
 Direction = Literal["up", "down"]
-#: China's coercion levels run 0 (routine presence) .. 5 (militarised incident), MODEL §5.
+#: China's coercion levels run 0 (routine presence) .. 5 (militarised incident), docs/model.md §5.
 COERCION_LEVELS = 6
 TOP_LEVEL = COERCION_LEVELS - 1
 #: Parameters of a registry entry (a concession style, China rule, event kind), checked
@@ -36,7 +36,7 @@ class Strict(BaseModel):
 
 
 class IssueSpec(Strict):
-    """One negotiated issue: its scale, its grid step and where it stands today (MODEL §1)."""
+    """One negotiated issue: its scale, its grid step and where it stands today (model.md §1)."""
 
     role: Role | None = None
     unit: str
@@ -73,21 +73,21 @@ class ConcessionSpec(Strict):
 
 
 class ReservationShift(Strict):
-    """How the reservation utility moves with China's coercion and with approval (MODEL §4.5)."""
+    """How the reservation utility moves with China's coercion and with approval (model.md §4.5)."""
 
     coercion: float = 0.0
     approval: float = 0.0
 
 
 class ValueShape(Strict):
-    """Shape of the per-issue value function: exponent p and loss aversion λ (MODEL §2)."""
+    """Shape of the per-issue value function: exponent p and loss aversion λ (docs/model.md §2)."""
 
     exponent: Literal[1, 2] = 1
     loss_aversion: float = Field(default=1.0, ge=1.0, le=5.0)
 
 
 class PreferenceSpec(Strict):
-    """Priorities and ideal points (MODEL §2): what a leader values and where it wants it."""
+    """Priorities and ideal points (model.md §2): what a leader values and where it wants it."""
 
     priorities: dict[str, float]
     normalize: bool = False
@@ -95,7 +95,7 @@ class PreferenceSpec(Strict):
 
 
 class SecuritySpec(Strict):
-    """Japan's alliance security dilemma term (Snyder 1984), MODEL §2."""
+    """Japan's alliance security dilemma term (Snyder 1984), docs/model.md §2."""
 
     gamma_abandonment: float = Field(default=1.0, ge=0)
     gamma_entrapment: float = Field(default=0.3, ge=0)
@@ -107,7 +107,7 @@ class SecuritySpec(Strict):
 
 
 class WeakGovernance(Strict):
-    """Below this approval Japan's leader concedes more slowly (MODEL §4.2).
+    """Below this approval Japan's leader concedes more slowly (docs/model.md §4.2).
 
     A modifier of the sitting leader type's concession: its ``e`` is replaced by this one
     (the style, and so the decision function's family, stays the type's).
@@ -118,7 +118,7 @@ class WeakGovernance(Strict):
 
 
 class JapanSpec(Strict):
-    """Japan whoever leads it (MODEL §2): value shape, security term, how politics moves it.
+    """Japan whoever leads it (docs/model.md §2): value shape, security term, how politics moves it.
 
     What differs by leader (priorities, ideal points, reservation, concession) lives in
     ``politics.leader_types``; the sitting leader is ``politics.leader``, one of them, so
@@ -134,14 +134,14 @@ class JapanSpec(Strict):
 
 
 class TariffThreat(Strict):
-    """US tariff letters while there is no deal (MODEL §4.4)."""
+    """US tariff letters while there is no deal (docs/model.md §4.4)."""
 
     probability: float = Field(default=0.15, ge=0, le=1)
     level: float = 25.0
 
 
 class ReversalSpec(Strict):
-    """Monthly hazard that the US reverses an item in force, by item class (MODEL §6)."""
+    """Monthly hazard that the US reverses an item in force, by item class (docs/model.md §6)."""
 
     trade: float = Field(default=0.08, ge=0, le=1)
     security: float = Field(default=0.01, ge=0, le=1)
@@ -150,7 +150,7 @@ class ReversalSpec(Strict):
 
 
 class USSpec(Strict):
-    """The transactional US leader (MODEL §2): issue values, headline term, commitment cost.
+    """The transactional US leader (docs/model.md §2): issue values, headline term, commitment cost.
 
     The fields of :class:`PreferenceSpec` are repeated in file order (rather than
     inherited) so messages list them in the order the baseline writes them.
@@ -192,7 +192,7 @@ class LeaderType(PreferenceSpec):
 
 
 class PoliticalCostItem(Strict):
-    """Domestic reference point r_k and cost λ_k per unit beyond it (MODEL §3)."""
+    """Domestic reference point r_k and cost λ_k per unit beyond it (docs/model.md §3)."""
 
     reference: float
     cost: float = Field(ge=0)
@@ -200,7 +200,7 @@ class PoliticalCostItem(Strict):
 
 
 class WinSetSpec(Strict):
-    """Win-set radius K = K0 (A/A_ref)^a (1 + b M) and ratification noise σ_r (MODEL §3)."""
+    """Win-set radius K = K0 (A/A_ref)^a (1 + b M) and ratification noise σ_r (docs/model.md §3)."""
 
     base_radius: float = Field(default=0.6, gt=0)
     approval_reference: float = Field(default=0.35, gt=0, le=1)
@@ -211,7 +211,7 @@ class WinSetSpec(Strict):
 
 
 class ApprovalSpec(Strict):
-    """Approval dynamics (MODEL §3)."""
+    """Approval dynamics (docs/model.md §3)."""
 
     initial: float = Field(default=0.34, ge=0, le=1)
     per_deal_utility: float = 0.25
@@ -233,7 +233,7 @@ class RedLine(Strict):
 
 
 class ElectionSpec(Strict):
-    """The July 2025 upper-house election and what follows (MODEL §3)."""
+    """The July 2025 upper-house election and what follows (docs/model.md §3)."""
 
     round: int = Field(default=5, ge=1)
     approval_threshold: float = Field(default=0.30, ge=0, le=1)
@@ -258,7 +258,7 @@ class PoliticsSpec(Strict):
 
 
 class ChinaBeta(Strict):
-    """Coefficients of China's propensity z (MODEL §5)."""
+    """Coefficients of China's propensity z (docs/model.md §5)."""
 
     intercept: float = -0.3
     spiral: float = 2.0
@@ -270,7 +270,7 @@ class ChinaBeta(Strict):
 
 
 class ObservablesSpec(Strict):
-    """Per-level parameters of what China's coercion looks like on the water (MODEL §5)."""
+    """Per-level parameters of what China's coercion looks like on the water (docs/model.md §5)."""
 
     presence_window_days: int = Field(default=30, ge=1)
     presence_probability: list[float] = [0.975] * COERCION_LEVELS
@@ -279,7 +279,7 @@ class ObservablesSpec(Strict):
 
 
 class SpiralReference(Strict):
-    """Levels against which China measures firmness (s0, d0 of the spiral term, MODEL §5).
+    """Levels against which China measures firmness (s0, d0 of the spiral term, docs/model.md §5).
 
     None means the scenario's status quo; a fixed reference lets a scenario start from a
     firmer status quo and still be read as firm.
@@ -308,7 +308,7 @@ class ChinaSpec(Strict):
 
 
 class MarketsSpec(Strict):
-    """Announcement-scale market responses, % per shock (MODEL §7)."""
+    """Announcement-scale market responses, % per shock (docs/model.md §7)."""
 
     nikkei_per_tariff_point: float = -0.3
     nikkei_on_deal: float = 3.5
@@ -335,7 +335,7 @@ class EventSpec(Strict):
 
 
 class ProtocolSpec(Strict):
-    """The alternating-offers protocol (MODEL §4)."""
+    """The alternating-offers protocol (docs/model.md §4)."""
 
     rounds: int = Field(default=12, ge=1, le=120)
     deadline: int | None = Field(default=None, ge=1)
@@ -344,7 +344,7 @@ class ProtocolSpec(Strict):
 
 
 class BenchmarkSpec(Strict):
-    """Bargaining benchmarks reported for every run (MODEL §4)."""
+    """Bargaining benchmarks reported for every run (docs/model.md §4)."""
 
     nash_weight_japan: float = Field(default=0.35, gt=0, lt=1)
 

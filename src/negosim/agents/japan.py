@@ -134,7 +134,7 @@ class JapanAgent(Negotiator):
         return agreed & (draw < probability)
 
     def domestic_politics(self, rec: RoundRecord) -> None:
-        """The election (its round) and, after a loss, the leader's replacement (MODEL §3)."""
+        """The election (its round) and, after a loss, the leader's replacement (model.md §3)."""
         state, t = self.model.state, rec.round_index
         election = self.politics.election
         if t == election.round:
@@ -161,7 +161,7 @@ class JapanAgent(Negotiator):
         rec.columns.update(leader_changed=due)
 
     def update_approval(self, rec: RoundRecord) -> None:
-        """A_{t+1} from the month's deal, tariff shocks, rally, costs and noise (MODEL §3)."""
+        """A_{t+1} from the month's deal, tariff shocks, rally, costs and noise (model.md §3)."""
         state = self.model.state
         noise = standard_normal(state.keys, rec.round_index, Purpose.APPROVAL_NOISE)
         state.approval = approval_step(

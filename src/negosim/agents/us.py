@@ -82,7 +82,7 @@ class USAgent(Negotiator):
         return self.utility(b, g)
 
     def reverse(self, rec: RoundRecord) -> None:
-        """Walk back items of a deal in force, each with hazard h (MODEL §6)."""
+        """Walk back items of a deal in force, each with hazard h (docs/model.md §6)."""
         state, t = self.model.state, rec.round_index
         hazards = self.spec.reversal_hazard  # type: ignore[attr-defined]
         result = reverse_items(
@@ -104,7 +104,7 @@ class USAgent(Negotiator):
         )
 
     def threaten(self, rec: RoundRecord) -> None:
-        """A tariff letter while there is no deal and the status quo is below r_U (MODEL §4.4)."""
+        """A tariff letter while there is no deal and the status quo is below r_U (§4.4)."""
         state = self.model.state
         threat = self.spec.tariff_threat  # type: ignore[attr-defined]
         tariff = self.model.tables.grid.tariff

@@ -68,13 +68,11 @@ def _leaders(spec: ScenarioSpec) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(labels, codes) of Japan's leader: the scenario's leader types, and code → type.
 
     Labels are the leader types in file order, so every design point of a sweep shares one
-    dictionary; codes follow ``core.utility.build_tables`` (code 0 is the sitting leader,
-    then each leader type), checked against it by the tests.
+    dictionary; codes follow ``core.utility.build_tables`` (code i is leader type i; the
+    sitting leader is one of them, ``politics.leader``), checked against it by the tests.
     """
     types = tuple(spec.politics.leader_types)
-    sitting = spec.agents.japan.leader
-    labels = types if sitting in types else (*types, sitting)
-    return labels, (sitting, *types)
+    return types, types
 
 
 def _expand(template: Template, key: _Key) -> Iterable[Column]:

@@ -1,6 +1,6 @@
 """The table itself: one declaration per column (or per family of columns) the model records.
 
-Read top to bottom, the round table follows the order of a month (MODEL.md "The month"):
+Read top to bottom, the round table follows the order of a month (docs/model.md "The month"):
 entry into force, reversals, China, Japan's politics, reopening, offer and response,
 threats, then the state at the end of the month. The run table follows ``summarize``.
 """

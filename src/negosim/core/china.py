@@ -38,7 +38,7 @@ def perceived_terms(
     d_min: float,
     d_max: float,
 ) -> tuple[F64, F64, F64]:
-    """Spiral, deterrence and opportunity terms (MODEL §5).
+    """Spiral, deterrence and opportunity terms (docs/model.md §5).
 
     Sp = (s - s0)/4 + (d - d0)/(d_max - d0): threat China perceives from firmer commitments;
     De = κ cap with cap = 0.5 + 0.5 (d - d_min)/(d_max - d_min): credible, capable deterrence;
@@ -98,7 +98,7 @@ def observe(
     previous_level: I64,
     detente: F64,
 ) -> ChinaInputs:
-    """What China reads off the package in force and the month's events (MODEL §5).
+    """What China reads off the package in force and the month's events (docs/model.md §5).
 
     The commitment's credibility κ is the same quantity Japan's security term uses
     (:func:`negosim.core.credibility.credibility`): a pledge is only as good as the belief
@@ -149,7 +149,7 @@ def react(
 ) -> Reaction:
     """Draw this month's level with ``rule``; flag a first crossing of ``shock_level``.
 
-    Markets react when China reaches the shock level from below (MODEL §7), not every month
+    Markets react when China reaches the shock level from below (docs/model.md §7), not every month
     it stays there.
     """
     probabilities = rule.probabilities(inputs, spec, params)

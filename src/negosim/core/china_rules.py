@@ -91,7 +91,7 @@ def one_hot(level: I64) -> F64:
 
 @CHINA_RULES.register
 class OrderedLogit(ChinaRule):
-    """Ordered logit over levels 0-5 with the deterrence-spiral slider ω (MODEL §5).
+    """Ordered logit over levels 0-5 with the deterrence-spiral slider ω (docs/model.md §5).
 
     Jervis (1976), Perception and Misperception in International Politics, ch. 3 (deterrence
     and spiral models); McCullagh (1980), JRSS B 42:109-142 (the ordered logit).

@@ -1,4 +1,4 @@
-"""Credibility and reversal: the US may walk back what it agreed (MODEL.md §6).
+"""Credibility and reversal: the US may walk back what it agreed (docs/model.md §6).
 
 A commitment is only as credible as the belief that it will be kept; the same κ enters
 Japan's security term (:mod:`negosim.core.utility`) and what China reads
@@ -24,7 +24,7 @@ REVERSAL_CLASSES: tuple[str, ...] = get_args(ReversalClass)
 
 
 def credibility(s_fraction: F64, reversal_belief: F64) -> F64:
-    """κ = (s - s_min)/(s_max - s_min) · (1 - ρ̂) (MODEL §2, §5).
+    """κ = (s - s_min)/(s_max - s_min) · (1 - ρ̂) (docs/model.md §2, §5).
 
     A firmer commitment counts only as far as Japan (and China) believe it will be kept.
     """
@@ -35,7 +35,7 @@ def reversal_hazard(base: float, shortfall: F64, legal_shock: F64, spec: Reversa
     """Monthly hazard h = h0 + 0.5 max(0, shortfall) + 0.3 LegalShock, clipped to [0, 1].
 
     A transactional leader reverses more when the deal falls short of what he now wants, and
-    when a court ruling (a legal shock) removes the instrument he used (MODEL §6).
+    when a court ruling (a legal shock) removes the instrument he used (docs/model.md §6).
     """
     hazard = base + spec.per_shortfall * np.maximum(0.0, shortfall)
     return np.clip(hazard + spec.per_legal_shock * legal_shock, 0.0, 1.0)
@@ -77,7 +77,7 @@ def reverse_items(
     legal_shock: F64,
     draws: F64,
 ) -> Reversals:
-    """Walk back items of a deal in force, each with its class's hazard (MODEL §6).
+    """Walk back items of a deal in force, each with its class's hazard (docs/model.md §6).
 
     ``draws`` holds one uniform per replicate and grid axis; an item already at its fallback
     level cannot be reversed again. ``shortfall`` is r_U minus U_U of the package in force.

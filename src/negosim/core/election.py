@@ -1,4 +1,4 @@
-"""The upper-house election and, after a loss, the leader's replacement (MODEL §3).
+"""The upper-house election and, after a loss, the leader's replacement (docs/model.md §3).
 
 A coalition that loses its majority moves to a worse majority margin; its leader is replaced
 with some probability after a delay, by a successor drawn from the scenario's leader types.

@@ -78,11 +78,11 @@ class TaiwanStatement(EventKind):
     """Japan's leader speaks of a Taiwan contingency: China hears it for months.
 
     The weight (0-1) enters China's propensity through β_TW and decays by
-    ``china.taiwan_decay`` each month (MODEL §5).
+    ``china.taiwan_decay`` each month (docs/model.md §5).
     """
 
     name = "taiwan_statement"
-    citation = "MODEL §5 (β_TW); Jervis 1976 on signals read as intentions"
+    citation = "docs/model.md §5 (β_TW); Jervis 1976 on signals read as intentions"
     acts_on = "china"
     lasts = "decays"
 
@@ -95,11 +95,11 @@ class TaiwanStatement(EventKind):
 class Detente(EventKind):
     """A thaw between Tokyo and Beijing (a summit, a fisheries deal) lowers China's propensity.
 
-    Enters China's propensity through β_w (MODEL §5) until another detente event resets it.
+    Enters China's propensity through β_w (docs/model.md §5) until another detente event resets it.
     """
 
     name = "detente"
-    citation = "MODEL §5 (β_w)"
+    citation = "docs/model.md §5 (β_w)"
     acts_on = "china"
     lasts = "until changed"
 
@@ -112,11 +112,11 @@ class Detente(EventKind):
 class LegalShock(EventKind):
     """A court rules against the tariffs: the US is likelier to walk back trade items.
 
-    Adds ``per_legal_shock``·value to this month's reversal hazard (MODEL §6).
+    Adds ``per_legal_shock``·value to this month's reversal hazard (docs/model.md §6).
     """
 
     name = "legal_shock"
-    citation = "MODEL §6 (LegalShock in the reversal hazard)"
+    citation = "docs/model.md §6 (LegalShock in the reversal hazard)"
     acts_on = "courts"
     lasts = "this month"
 
@@ -129,11 +129,11 @@ class LegalShock(EventKind):
 class ApprovalShock(EventKind):
     """News at home (a scandal, a coalition collapse) moves the cabinet's approval.
 
-    Adds the value to approval, clipped to [0, 1] (MODEL §3); negative values are losses.
+    Adds the value to approval, clipped to [0, 1] (docs/model.md §3); negative values are losses.
     """
 
     name = "approval_shock"
-    citation = "MODEL §3 (approval dynamics); Mueller 1970 on events and approval"
+    citation = "docs/model.md §3 (approval dynamics); Mueller 1970 on events and approval"
     acts_on = "politics"
     lasts = "until changed"
     example = -0.05
@@ -152,11 +152,11 @@ class TariffLetter(EventKind):
     """The US announces a tariff on Japanese goods (a "letter"): the level in force rises.
 
     Raises the tariff in force to the value (snapped to the grid) where it is lower
-    (MODEL §4.4).
+    (docs/model.md §4.4).
     """
 
     name = "tariff_letter"
-    citation = "MODEL §4.4; Schelling 1966 on compellence"
+    citation = "docs/model.md §4.4; Schelling 1966 on compellence"
     acts_on = "trade"
     lasts = "until changed"
     example = 25.0

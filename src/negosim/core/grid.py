@@ -2,7 +2,7 @@
 
 The grid is the product of the issues' steps (≈90,000 packages by default). Searching it for
 every replicate and round is the program's hot spot, so it is never materialised per
-replicate. The split exploits the model's structure (MODEL.md §1): the only state-dependent
+replicate. The split exploits the model's structure (docs/model.md §1): the only state-dependent
 utility terms (Japan's security term, China's spiral) depend on the commitment level s and
 the defense budget d alone. Packages are therefore indexed as (state block b over (s, d),
 static block g over every other issue); utilities and political costs are sums of a b-part

@@ -1,4 +1,4 @@
-"""Markets as derived outputs: announcement-scale responses to the round's shocks (MODEL §7).
+"""Markets as derived outputs: announcement-scale responses to the round's shocks (model.md §7).
 
 Calibration points before 2025: tariff shocks drive Japanese equities down and the yen up
 (a safe-haven flow); defense-budget hawkishness lifts defense stocks; fiscal expansion
@@ -38,7 +38,7 @@ class MarketReturns:
 
 
 def market_returns(shocks: MarketShocks, spec: MarketsSpec) -> MarketReturns:
-    """Percent moves of each indicator from this round's shocks (MODEL §7).
+    """Percent moves of each indicator from this round's shocks (docs/model.md §7).
 
     Nikkei -0.3 %/tariff point, +3.5 % on a deal, -0.7 % at coercion level 4; defense
     +10 % per 0.5-point budget step; the yen strengthens 1.6 % per tariff or coercion shock

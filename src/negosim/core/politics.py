@@ -40,7 +40,7 @@ def issue_political_cost(values: F64, item: PoliticalCostItem) -> F64:
 def political_cost_tables(
     grid: OutcomeGrid, costs: dict[str, PoliticalCostItem]
 ) -> tuple[F64, F64]:
-    """L_J = Σ_k λ_k max(0, dir_k (x_k - r_k)) (MODEL §3), split into the grid's two blocks."""
+    """L_J = Σ_k λ_k max(0, dir_k (x_k - r_k)) (model.md §3), split into the grid's two blocks."""
     per_issue = [
         issue_political_cost(a.values, costs[a.name])
         if a.name in costs
@@ -66,7 +66,7 @@ def win_set_radius(approval: F64, majority_margin: F64, spec: WinSetSpec) -> F64
 
 
 def ratification_probability(radius: F64, cost: F64, spec: WinSetSpec) -> F64:
-    """P_rat = σ((K - L_J)/σ_r): the Diet ratifies packages inside the win-set (MODEL §3)."""
+    """P_rat = σ((K - L_J)/σ_r): the Diet ratifies packages inside the win-set (model.md §3)."""
     return logistic((radius - cost) / spec.ratification_noise)
 
 
@@ -92,7 +92,7 @@ def next_approval(
     noise: F64,
     spec: ApprovalSpec,
 ) -> F64:
-    """A_{t+1} = A_t + φ_deal ΔU_J - φ_τ Δτ + φ_rally 1[c ≥ 3] - costs + N(0, σ) (MODEL §3).
+    """A_{t+1} = A_t + φ_deal ΔU_J - φ_τ Δτ + φ_rally 1[c ≥ 3] - costs + N(0, σ) (docs/model.md §3).
 
     ``deal_gain`` is ΔU_J for replicates whose deal entered into force this round (0
     elsewhere); ``rally`` is 1 where China's level reached the rally level; ``penalties``
@@ -130,7 +130,7 @@ def approval_step(
 def weak_government_exponent(e: F64, approval: F64, spec: WeakGovernance) -> F64:
     """A weak government cannot sell concessions: below an approval level its e drops.
 
-    MODEL §4.2: under ``approval_below`` Japan concedes like a Boulware (e = ``spec.e``),
+    docs/model.md §4.2: under ``approval_below`` Japan concedes like a Boulware (e = ``spec.e``),
     whatever its leader type's own e.
     """
     return np.where(approval < spec.approval_below, spec.e, e)

@@ -1,6 +1,6 @@
 """The alternating-offers protocol: targets, reservations and the reasons behind responses.
 
-One round is one month (MODEL.md §4). Proposers alternate, US first; the responder accepts
+One round is one month (docs/model.md §4). Proposers alternate, US first; the responder accepts
 a package worth at least its current target and its reservation; Japan's acceptance then
 goes to the Diet. Every response carries its binding reason so a seminar can ask "why?".
 """
@@ -68,7 +68,7 @@ def reservation(
 ) -> F64:
     """r_i(t) = r_i + a_c c̄/5 + a_A (A - A0): reservations move with coercion and approval.
 
-    MODEL.md §4.5 says reservations move with both; the linear form and its coefficients
+    docs/model.md §4.5 says reservations move with both; the linear form and its coefficients
     (``reservation_shift``) are negosim's, visible in every scenario file. ``base`` is r_i,
     per replicate where it differs (Japan's leader types value the world on their own
     utility scales, so each type has its own reservation).

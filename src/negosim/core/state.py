@@ -66,7 +66,7 @@ class BatchState:
         return self.coercion_history.mean(axis=1)
 
     def reversal_belief(self) -> F64:
-        """ρ̂, Japan's belief that the US will reverse (MODEL §6)."""
+        """ρ̂, Japan's belief that the US will reverse (docs/model.md §6)."""
         return reversal_belief(self.reversals.sum(axis=1), self.rounds_observed)
 
     def threat(self, tables: UtilityTables) -> F64:

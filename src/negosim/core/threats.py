@@ -1,4 +1,4 @@
-"""US tariff letters: compellence while there is no deal (MODEL §4.4; Schelling 1966)."""
+"""US tariff letters: compellence while there is no deal (docs/model.md §4.4; Schelling 1966)."""
 
 from __future__ import annotations
 

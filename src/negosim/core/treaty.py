@@ -1,6 +1,6 @@
 """A deal's life: entry into force, public red lines it may cross, and reopening.
 
-Accepted and ratified packages enter into force the month after (MODEL §4.5); a package that
+Accepted and ratified packages enter into force the month after (docs/model.md §4.5); a package that
 crosses a red line the leader announced costs approval once (audience costs: Fearon 1994;
 Tomz 2007); a deal in force reopens after a US reversal or when it falls below either side's
 reservation. Pure functions over arrays with a leading replicate axis.

@@ -1,4 +1,4 @@
-"""Utilities of Japan and the United States over the outcome grid (MODEL.md §2).
+"""Utilities of Japan and the United States over the outcome grid (docs/model.md §2).
 
 Per-issue values are tabulated once per scenario: a few dozen numbers per issue, summed into
 a state block (s, d) and a static block (every other issue). Japan's security term is the
@@ -27,7 +27,7 @@ def issue_value(
 ) -> F64:
     """``v(x) = clip(1 - (|x - x*|/R)^p, 0, 1)`` with optional loss aversion.
 
-    The distance form is MODEL.md §2. Loss aversion follows prospect theory (Kahneman &
+    The distance form is docs/model.md §2. Loss aversion follows prospect theory (Kahneman &
     Tversky 1979; λ ≈ 2.25 in Tversky & Kahneman 1992): value lost relative to the status quo
     package of the scenario counts λ times.
     """
@@ -57,7 +57,7 @@ def security_terms(
     spec: SecuritySpec,
     entrapment_from: float,
 ) -> SecurityTerms:
-    """Snyder's (1984) abandonment/entrapment trade-off, as specified in MODEL.md §2.
+    """Snyder's (1984) abandonment/entrapment trade-off, as specified in docs/model.md §2.
 
     κ = (s/s_max)(1 - ρ̂): a commitment is only as credible as the belief it will be kept;
     m = μ (d - d_min)/(d_max - d_min): self-reliance hedges abandonment;
@@ -75,7 +75,7 @@ def security_terms(
 
 
 def threat_perception(spec: SecuritySpec, mean_coercion: F64) -> F64:
-    """ψ = ψ0 + ψ1 c̄: China's recent coercion raises the threat Japan perceives (MODEL §2)."""
+    """ψ = ψ0 + ψ1 c̄: China's recent coercion raises the threat Japan perceives (model.md §2)."""
     return spec.threat_base + spec.threat_per_coercion * mean_coercion
 
 
@@ -85,7 +85,7 @@ def blended_weights(weights: F64, linkage: float) -> F64:
     With linkage ℓ = 1 the proposer uses the other's true priorities and so trades across
     issues (logrolling: Raiffa 1982; Sebenius 1983 on issue linkage); with ℓ = 0 it treats
     every issue as equally important to the other side, so its concessions spread evenly,
-    issue by issue. In between, a convex blend. This is negosim's reading of MODEL.md's ℓ.
+    issue by issue. In between, a convex blend. This is negosim's reading of docs/model.md's ℓ.
     """
     return linkage * weights + (1.0 - linkage) / len(weights)
 
@@ -166,7 +166,7 @@ class UtilityTables:
         )
 
     def japan(self, leader: I64, b: I64, g: I64, threat: F64, reversal_belief: F64) -> F64:
-        """U_J = Σ w v + w_sec Sec_J for given packages, leaders and beliefs (MODEL §2)."""
+        """U_J = Σ w v + w_sec Sec_J for given packages, leaders and beliefs (docs/model.md §2)."""
         sec = self.security_at(b, threat, reversal_belief).security
         return (
             self.japan_state[leader, b]
@@ -175,7 +175,7 @@ class UtilityTables:
         )
 
     def us(self, b: I64, g: I64) -> F64:
-        """U_U = Σ w v + w_head H(I) - c_s s for given packages (MODEL §2)."""
+        """U_U = Σ w v + w_head H(I) - c_s s for given packages (docs/model.md §2)."""
         return self.us_state[b] + self.us_static[g]
 
 
