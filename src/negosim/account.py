@@ -13,6 +13,7 @@ import numpy as np
 
 from negosim.core.protocol import Reason
 from negosim.outcomes import Columns
+from negosim.schema import COERCION_LEVELS
 
 if TYPE_CHECKING:
     from negosim.model import NegotiationModel
@@ -151,7 +152,7 @@ def summary_lines(model: NegotiationModel, summary: Columns, replicate: int) -> 
         f"{'replaced by a ' + str(row['final_leader']) if row['leader_replaced'] else 'kept'},"
         f" final approval {100 * row['final_approval']:.1f} %",
         f"  China: maximum level {int(row['china_max_level'])}; months at levels 0-5: "
-        + ", ".join(str(int(row[f"months_at_level_{k}"])) for k in range(6)),
+        + ", ".join(str(int(row[f"months_at_level_{k}"])) for k in range(COERCION_LEVELS)),
         f"  markets: Nikkei {row['final_nikkei']:,.0f} (max drawdown "
         f"{row['nikkei_max_drawdown']:.1f} %), USD/JPY {row['final_usdjpy']:.2f}, "
         f"defense index {row['final_defense_index']:.1f}",
