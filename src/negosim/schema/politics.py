@@ -1,0 +1,89 @@
+"""Japan's domestic politics: leader types, political cost, win-set, approval (model.md §3)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from .agents import ConcessionSpec, PreferenceSpec
+from .base import TOP_LEVEL, Direction, Strict
+
+
+class LeaderType(PreferenceSpec):
+    """A Japanese leader type (dove, centrist, hawk, ...): everything that differs by leader.
+
+    The sitting leader (``politics.leader``) and every possible successor are such types,
+    so there is one copy of each leader's values. ``reservation`` is the type's own r_J:
+    utilities are on each type's own scale, so one number cannot serve every type.
+    """
+
+    description: str = ""
+    reservation: float
+    concession: ConcessionSpec = ConcessionSpec()
+
+
+class PoliticalCostItem(Strict):
+    """Domestic reference point r_k and cost λ_k per unit beyond it (docs/model.md §3)."""
+
+    reference: float
+    cost: float = Field(ge=0)
+    direction: Direction = "up"
+
+
+class WinSetSpec(Strict):
+    """Win-set radius K = K0 (A/A_ref)^a (1 + b M) and ratification noise σ_r (docs/model.md §3)."""
+
+    base_radius: float = Field(default=0.6, gt=0)
+    approval_reference: float = Field(default=0.35, gt=0, le=1)
+    approval_exponent: float = Field(default=1.5, ge=0)
+    margin_effect: float = Field(default=0.5, ge=0)
+    majority_margin: float = Field(default=-0.1, ge=-1, le=1)
+    ratification_noise: float = Field(default=0.03, gt=0)
+
+
+class ApprovalSpec(Strict):
+    """Approval dynamics (docs/model.md §3)."""
+
+    initial: float = Field(default=0.34, ge=0, le=1)
+    per_deal_utility: float = 0.25
+    per_tariff_point: float = 0.003
+    rally: float = 0.01
+    rally_level: int = Field(default=3, ge=0, le=TOP_LEVEL)
+    noise_sd: float = Field(default=0.02, ge=0)
+    per_reversal: float = Field(default=0.02, ge=0)
+    audience_cost: float = Field(default=0.03, ge=0)
+
+
+class RedLine(Strict):
+    """A public red line: breaching it costs approval (audience costs, Fearon 1994)."""
+
+    issue: str
+    bound: float
+    breached_when: Literal["above", "below"] = "above"
+    announced_round: int = Field(default=0, ge=0)
+
+
+class ElectionSpec(Strict):
+    """The July 2025 upper-house election and what follows (docs/model.md §3)."""
+
+    round: int = Field(default=5, ge=1)
+    approval_threshold: float = Field(default=0.30, ge=0, le=1)
+    approval_scale: float = Field(default=0.03, gt=0)
+    margin_after_loss: float = Field(default=-0.3, ge=-1, le=1)
+    replacement_probability: float = Field(default=0.7, ge=0, le=1)
+    replacement_delay: list[int] = Field(default=[2, 3], min_length=2, max_length=2)
+    successor_shares: dict[str, float] = {"dove": 0.3, "centrist": 0.3, "hawk": 0.4}
+    approval_after_replacement: float | None = Field(default=0.47, ge=0, le=1)
+
+
+class PoliticsSpec(Strict):
+    """Japan's domestic politics: the two-level game (Putnam 1988)."""
+
+    political_cost: dict[str, PoliticalCostItem]
+    win_set: WinSetSpec = WinSetSpec()
+    approval: ApprovalSpec = ApprovalSpec()
+    red_lines: list[RedLine] = []
+    election: ElectionSpec = ElectionSpec()
+    leader: str = "centrist"
+    leader_types: dict[str, LeaderType]
