@@ -18,11 +18,11 @@ from negosim.core.concession import (
     exponential_decision,
     polynomial_decision,
 )
+from negosim.core.disagreement import discounted_surplus, no_deal_value, threat_exposure
 from negosim.core.protocol import (
     Reason,
     classify_response,
     proposer_of,
-    reservation,
     time_fraction,
 )
 
@@ -184,16 +184,36 @@ def test_reason_labels_exist():
     assert "ratification" in Reason.FAILED_RATIFICATION.label
 
 
-def test_reservation_moves_with_coercion_and_approval(baseline):
-    spec = baseline.spec
-    japan, us = spec.agents.japan, spec.agents.us
-    r_japan = spec.politics.leader_types[spec.politics.leader].reservation
-    # Japan: .85 - .05·c̄/5 - .1(A - .34); c̄ 2.5, A .44 → .85 - .025 - .01 = .815
-    shift = japan.reservation_shift
-    got = reservation(r_japan, shift, np.array([2.5, 0.0]), np.array([0.44, 0.34]), 0.34)
-    np.testing.assert_allclose(got, [0.815, 0.85], atol=1e-15)
-    # US: .5 + .03·c̄/5; c̄ 5 → .53
-    got_us = reservation(
-        us.reservation, us.reservation_shift, np.array([5.0]), np.array([0.2]), 0.34
+def test_threat_exposure_is_the_discounted_weight_of_the_threatened_months():
+    # Q = δp/(1 - δ(1 - p)) against the series Σ (1-δ) δ^m (1 - (1-p)^m)
+    for delta, p in ((0.95, 0.15), (0.5, 0.9), (0.99, 0.01)):
+        series = sum((1 - delta) * delta**m * (1 - (1 - p) ** m) for m in range(5000))
+        assert threat_exposure(delta, p) == pytest.approx(series, abs=1e-9)
+    assert threat_exposure(0.95, 0.0) == 0.0
+    assert threat_exposure(0.0, 0.5) == 0.0
+
+
+@given(
+    now=st.floats(0, 1),
+    threatened=st.floats(0, 1),
+    q=st.floats(0, 1),
+    floor=st.none() | st.floats(0, 1),
+)
+def test_no_deal_value_lies_between_today_and_the_threat_and_above_the_floor(
+    now, threatened, q, floor
+):
+    value = no_deal_value(
+        np.array([now, now]), np.array([threatened, threatened]), np.array([True, False]), q, floor
     )
-    assert got_us[0] == pytest.approx(0.53)
+    low, high = min(now, threatened), max(now, threatened)
+    if floor is None:
+        assert low - 1e-12 <= value[0] <= high + 1e-12
+        assert value[1] == now
+    else:
+        assert (value >= floor).all()
+
+
+def test_discounted_surplus_shrinks_by_delta_each_round():
+    share = discounted_surplus(np.array([1.0, 0.5]), 0.9, 3)
+    np.testing.assert_allclose(share, [0.81, 0.405])
+    assert discounted_surplus(np.array([0.7]), 0.9, 1)[0] == 0.7

@@ -16,12 +16,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from negosim.agents import ChinaAgent, JapanAgent, USAgent
+from negosim.core.admissible import Admissible, admissible_masks
 from negosim.core.events import World, apply_events, describe
 from negosim.core.grid import OutcomeGrid
+from negosim.core.learning import update_win_set_bound
 from negosim.core.markets import MarketLevels, MarketShocks, move_markets
 from negosim.core.offers import OfferSearch
 from negosim.core.politics import win_set_radius
 from negosim.core.protocol import Reason, after_ratification, proposer_of, still_negotiating
+from negosim.core.rng import Purpose, uniform
 from negosim.core.state import BatchState, initial_state
 from negosim.core.treaty import check_red_lines, enter_into_force, reopened
 from negosim.core.utility import UtilityTables, build_tables
@@ -121,6 +124,7 @@ class NegotiationModel(mesa.Model):
             self._record_state,
         )
         self.history: list[RoundRecord] = []
+        self._admissible: tuple[int, tuple[list[Admissible], I64]] | None = None
         self.running = True
 
     # -- the month ---------------------------------------------------------------------
@@ -193,21 +197,15 @@ class NegotiationModel(mesa.Model):
             self.tables.grid,
         )
         rec.record_tariff_move(state.levels, world.levels)
+        moved = world.levels != state.levels  # events change what holds without a deal too
+        state.fallback = np.where(moved, world.levels, state.fallback)
         state.taiwan, state.detente, state.approval = world.taiwan, world.detente, world.approval
         state.levels, rec.legal_shock = world.levels, world.legal_shock
 
     def _reopen(self, rec: RoundRecord) -> None:
-        """Reopen deals after a reversal or when they fall below a side's reservation."""
+        """Reopen deals after a US reversal (docs/model.md §4.5)."""
         state = self.state
-        b, g = self.tables.grid.split(state.levels)
-        reopen = reopened(
-            state.deal_in_force,
-            rec.reversed_items,
-            self.japan.utility(b, g),
-            self.japan.reservation(),
-            self.us.utility(b, g),
-            self.us.reservation(),
-        )
+        reopen = reopened(state.deal_in_force, rec.reversed_items)
         state.deal_in_force &= ~reopen
         state.negotiating |= reopen
         rec.columns.update(reopened=reopen)
@@ -229,10 +227,67 @@ class NegotiationModel(mesa.Model):
             state.has_pending |= ratified
             state.first_deal_round[ratified & (state.first_deal_round < 0)] = t
         rec.deal_announced = ratified.astype(np.float64)
+        self._learn_win_set(side, b, g, reason)
         state.negotiating = still_negotiating(
-            state.negotiating, active, ratified, reason, t, self.deadline
+            state.negotiating,
+            active,
+            ratified,
+            uniform(state.keys, t, Purpose.BREAKDOWN),
+            self.spec.protocol.breakdown_hazard,
         )
         self._record_offer(rec, side, active, b, g, reason, agreed, ratified)
+
+    def admissible(self) -> tuple[list[Admissible], I64]:
+        """Admissible packages per replicate: linkage floors and red lines (§4.3).
+
+        One restriction per distinct (leader type, package in force) among the replicates at
+        the table; computed once a month. Replicates not at the table share the first row's.
+        """
+        state, tables = self.state, self.tables
+        if self._admissible is not None and self._admissible[0] == self.steps:
+            return self._admissible[1]
+        rows = np.concatenate([state.leader[:, None], state.levels], axis=1)
+        at_table = state.negotiating & ~state.deal_in_force & ~state.has_pending
+        if at_table.any() and not at_table.all():
+            rows[~at_table] = rows[np.argmax(at_table)]
+        unique, index = np.unique(rows, axis=0, return_inverse=True)
+        restrictions = [
+            Admissible.of(
+                tables.grid,
+                admissible_masks(
+                    tables.japan_contributions[row[0]],
+                    tables.us_contributions,
+                    row[1:],
+                    tables.linkage_japan,
+                    tables.linkage_us,
+                    tables.red_lines,
+                ),
+            )
+            for row in unique
+        ]
+        found = (restrictions, index.reshape(-1).astype(np.int64))
+        self._admissible = (self.steps, found)
+        return found
+
+    def _learn_win_set(self, side: str, b: I64, g: I64, reason: I64) -> None:
+        """The US's belief about Japan's win-set after Japan's answer (core/learning.py)."""
+        state = self.state
+        offered = b >= 0
+        cost = self.japan.political_cost(np.maximum(b, 0), np.maximum(g, 0))
+        # Japan cites the Diet whenever it truly binds (tied hands, Schelling 1960): any
+        # refusal of a package beyond the win-set, and any failed vote, tells the US so.
+        refused = (reason != Reason.ACCEPTED) & (reason != Reason.NOT_NEGOTIATING)
+        too_costly = (refused & (cost > self.japan.win_set())) | (
+            reason == Reason.FAILED_RATIFICATION
+        )
+        state.us_win_set_bound, state.us_win_set_floor = update_win_set_bound(
+            state.us_win_set_bound,
+            state.us_win_set_floor,
+            cost,
+            offered & too_costly & (side == "us"),
+            offered & (side == "japan"),
+            self.spec.agents.us.win_set_belief.shrink,
+        )
 
     def _record_offer(
         self,

@@ -19,7 +19,9 @@ from numpy.typing import NDArray
 from negosim.columns import check_recorded, declared_for
 from negosim.columns.arrow import frame
 from negosim.columns.table import FINAL_STATUS
-from negosim.core.bargaining import kalai_smorodinsky, nash_solution, utility_distance
+from negosim.core.admissible import Admissible
+from negosim.core.bargaining import utility_distance
+from negosim.core.benchmarks import ratifiable_solutions
 from negosim.core.offers import group_keys, split_groups
 
 if TYPE_CHECKING:
@@ -50,17 +52,21 @@ def round_table(model: NegotiationModel) -> Columns:
 
 
 def _benchmarks(model: NegotiationModel, b: NDArray, g: NDArray) -> Columns:
-    """Score each run against the bargaining benchmarks at the end of the run.
+    """Score each run against the bargaining benchmarks at the end of the run (§4.7).
 
-    Nash (asymmetric) and Kalai–Smorodinsky points within both sides' acceptable sets, and
-    the run's distance to each and to the Pareto frontier.
+    Nash (asymmetric) and Kalai–Smorodinsky points over the ratifiable set (political cost
+    within the end-of-run win-set, inside the public red lines), from each side's value of
+    no deal (of the package that would hold without any deal), and the run's distance to
+    each and to the ratifiable Pareto frontier.
     """
     state, tables, search = model.state, model.tables, model.search
     n = state.size
     threat, belief = state.threat(tables), state.reversal_belief()
     u_japan = tables.japan(state.leader, b, g, threat, belief)
     u_us = tables.us(b, g)
-    d_japan, d_us = model.japan.reservation(), model.us.reservation()
+    d_japan, d_us = model.japan.no_deal_value(), model.us.no_deal_value()
+    budget = model.japan.win_set()
+    red_lines = Admissible.of(tables.grid, list(tables.red_lines))
     out = {
         key: np.full(n, np.nan)
         for key in (
@@ -76,21 +82,23 @@ def _benchmarks(model: NegotiationModel, b: NDArray, g: NDArray) -> Columns:
     weight = model.spec.benchmarks.nash_weight_japan
     unique, inverse = group_keys(state.leader, threat, belief)
     for row, members in zip(unique, split_groups(inverse, len(unique)), strict=True):
-        front = search.candidates("benchmark", int(row[0]), float(row[1]), float(row[2]))
-        nash = np.atleast_1d(
-            nash_solution(front.own, front.other, d_japan[members], d_us[members], weight1=weight)
+        front = search.candidates("benchmark", int(row[0]), float(row[1]), float(row[2]), red_lines)
+        found = ratifiable_solutions(
+            front.own,
+            front.other,
+            front.cost,
+            budget[members],
+            d_japan[members],
+            d_us[members],
+            weight,
+            u_japan[members],
+            u_us[members],
         )
-        ks = np.atleast_1d(
-            kalai_smorodinsky(front.own, front.other, d_japan[members], d_us[members])
-        )
-        for name, pick in (("nash", nash), ("ks", ks)):
+        for name, pick in (("nash", found.nash), ("ks", found.ks)):
             ok = pick >= 0
             out[f"{name}_japan_utility"][members[ok]] = front.own[pick[ok]]
             out[f"{name}_us_utility"][members[ok]] = front.other[pick[ok]]
-        gaps = utility_distance(
-            u_japan[members, None], u_us[members, None], front.own[None, :], front.other[None, :]
-        )
-        out["distance_pareto"][members] = np.min(gaps, axis=1)
+        out["distance_pareto"][members] = found.distance_pareto
     for name in ("nash", "ks"):
         out[f"distance_{name}"] = utility_distance(
             u_japan, u_us, out[f"{name}_japan_utility"], out[f"{name}_us_utility"]

@@ -50,10 +50,6 @@ class JapanAgent(Negotiator):
         leader, threat, belief = self._beliefs()
         return self.model.tables.japan(leader, b, g, threat, belief)
 
-    def base_reservation(self) -> F64:
-        """r_J of each replicate's sitting leader type (each type has its own)."""
-        return self.model.tables.type_reservation[self.model.state.leader]
-
     def concession_exponent(self) -> F64:
         """The leader type's e; a weak government (low approval) cannot concede (§4.2).
 
@@ -85,8 +81,8 @@ class JapanAgent(Negotiator):
         return target
 
     def best_utility(self) -> F64:
-        """U_max for each replicate's leader and beliefs."""
-        return self.model.search.best_own("japan", *self._beliefs())
+        """U_max over the admissible packages, for each replicate's leader and beliefs."""
+        return self.model.search.best_own("japan", *self._beliefs(), self.model.admissible())
 
     def win_set(self) -> F64:
         """K, the win-set radius at today's approval and majority margin."""
@@ -100,6 +96,7 @@ class JapanAgent(Negotiator):
         g = b.copy()
         if len(idx):
             leader, threat, belief = self._beliefs()
+            restrictions, index = self.model.admissible()
             b[idx], g[idx] = self.model.search.offers(
                 "japan",
                 leader[idx],
@@ -107,6 +104,7 @@ class JapanAgent(Negotiator):
                 belief[idx],
                 target[idx],
                 budget=self.win_set()[idx],
+                admissible=(restrictions, index[idx]),
             )
         return b, g
 

@@ -8,7 +8,8 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
-from negosim.core.protocol import Reason, classify_response, reservation, time_fraction
+from negosim.core.disagreement import discounted_surplus, no_deal_value, threat_exposure
+from negosim.core.protocol import Reason, classify_response, time_fraction
 from negosim.schema import JapanSpec, USSpec
 
 if TYPE_CHECKING:
@@ -37,10 +38,6 @@ class Negotiator(mesa.Agent):
         """This side's utility of packages (b, g), one per replicate."""
         raise NotImplementedError
 
-    def base_reservation(self) -> F64 | float:
-        """r_i before it moves with coercion and approval (per replicate where it differs)."""
-        raise NotImplementedError
-
     def concession_target(self, time_frac: float, reserve: F64, best: F64) -> F64:
         """p(t) from this side's concession curve(s), per replicate."""
         raise NotImplementedError
@@ -55,21 +52,48 @@ class Negotiator(mesa.Agent):
 
     # -- shared behaviour ----------------------------------------------------------------
     def reservation(self) -> F64:
-        """r_i(t), moving with China's coercion and Japan's approval."""
+        """r_i(t): this side's value of no deal this month (docs/model.md §4.5).
+
+        The package in force, with the expected course of US tariff letters while they can
+        still come, discounted at the side's δ; never below its outside option.
+        """
         state = self.model.state
-        initial = self.model.spec.politics.approval.initial
-        return reservation(
-            self.base_reservation(),
-            self.spec.reservation_shift,
-            state.mean_coercion(),
-            state.approval,
-            initial,
+        return self.no_deal_value(state.levels, ~state.deal_in_force & ~state.has_pending)
+
+    def no_deal_value(self, levels: I64 | None = None, open_: B | None = None) -> F64:
+        """Value of living with ``levels`` (default: the package that holds without any
+        deal) and the letters that can still come where ``open_`` (default: everywhere).
+        """
+        model = self.model
+        state, grid = model.state, model.tables.grid
+        levels = state.fallback if levels is None else levels
+        threat = model.spec.agents.us.tariff_threat
+        letter = model.us.letter_level
+        now = self.utility(*grid.split(levels))
+        threatened = levels.copy()
+        threatened[:, grid.tariff] = letter
+        exposed = levels[:, grid.tariff] < letter
+        if open_ is not None:
+            exposed &= open_
+        return no_deal_value(
+            now,
+            self.utility(*grid.split(threatened)),
+            exposed & (threat.probability > 0),
+            threat_exposure(self.spec.discount, threat.probability),
+            self.spec.outside_option,
         )
 
     def target(self, round_index: int) -> F64:
-        """p(t) by this side's concession style (Faratin, Sierra & Jennings 1998)."""
+        """p(t): the style's target with the surplus discounted by δ^(t-1) (§4.2).
+
+        Faratin, Sierra & Jennings (1998) give the style's p(t) = r + (U_max - r)(1 - f(t));
+        the cost of delay (Rubinstein 1982) shrinks what the side still holds out for.
+        """
         frac = time_fraction(round_index, self.model.deadline)
-        return self.concession_target(frac, self.reservation(), self.best_utility())
+        reserve = self.reservation()
+        style = self.concession_target(frac, reserve, self.best_utility())
+        share = discounted_surplus(np.ones_like(reserve), self.spec.discount, round_index)
+        return reserve + (style - reserve) * share
 
     def propose(self, rec: RoundRecord, active: B) -> tuple[I64, I64]:
         """Offer each active replicate's best package for the other side.

@@ -46,26 +46,33 @@ class USAgent(Negotiator):
         """U_U of packages (b, g)."""
         return self.model.tables.us(b, g)
 
-    def base_reservation(self) -> float:
-        """r_U of the scenario: one US leader, one reservation."""
-        return self.model.spec.agents.us.reservation
-
     def concession_target(self, time_frac: float, reserve: F64, best: F64) -> F64:
         """p(t) on the US's one concession curve."""
         params = self.curve.values(self.model.state.size)
         return self.curve.style.target(time_frac, reserve, best, params)
 
     def best_utility(self) -> F64:
-        """U_max: the US utility does not depend on the state."""
-        tables = self.model.tables
-        return np.full(self.model.state.size, tables.us_state.max() + tables.us_static.max())
+        """U_max over the admissible packages (linkage floors, red lines; §4.3)."""
+        state, tables = self.model.state, self.model.tables
+        return self.model.search.best_own(
+            "us",
+            state.leader,
+            state.threat(tables),
+            state.reversal_belief(),
+            self.model.admissible(),
+        )
 
     def offers(self, target: F64, active: B) -> tuple[I64, I64]:
-        """Trade-off offers; the US's estimate of Japan depends on Japan's leader and beliefs."""
+        """Trade-off offers within what the US believes the Diet would pass (§3, §4.3).
+
+        The US's estimate of Japan depends on Japan's leader and beliefs; its belief about
+        Japan's win-set is the bound it has learned from Japan's answers (core/learning.py).
+        """
         state, tables = self.model.state, self.model.tables
         idx = np.flatnonzero(active)
         b = np.full(len(active), -1, dtype=np.int64)
         g = b.copy()
+        restrictions, index = self.model.admissible()
         if len(idx):
             b[idx], g[idx] = self.model.search.offers(
                 "us",
@@ -73,6 +80,8 @@ class USAgent(Negotiator):
                 state.threat(tables)[idx],
                 state.reversal_belief()[idx],
                 target[idx],
+                budget=state.us_win_set_bound[idx],
+                admissible=(restrictions, index[idx]),
             )
         return b, g
 
@@ -80,6 +89,17 @@ class USAgent(Negotiator):
         """U_U of the package in force."""
         b, g = self.model.tables.grid.split(self.model.state.levels)
         return self.utility(b, g)
+
+    def reneging_gains(self) -> F64:
+        """U_U with each reversible item walked back, minus U_U of the package in force."""
+        state, grid = self.model.state, self.model.tables.grid
+        now = self.in_force_utility()
+        gains = np.empty((state.size, len(self.reversible)))
+        for column, item in enumerate(self.reversible):
+            walked = state.levels.copy()
+            walked[:, item.issue] = item.fallback_level
+            gains[:, column] = self.utility(*grid.split(walked)) - now
+        return gains
 
     def reverse(self, rec: RoundRecord) -> None:
         """Walk back items of a deal in force, each with hazard h (docs/model.md §6)."""
@@ -90,7 +110,7 @@ class USAgent(Negotiator):
             state.deal_in_force,
             self.reversible,
             hazards,
-            shortfall=self.reservation() - self.in_force_utility(),
+            shortfall=self.reneging_gains(),
             legal_shock=rec.legal_shock,
             draws=uniforms(state.keys, t, Purpose.REVERSAL, len(self.model.tables.grid.axes)),
         )
@@ -104,15 +124,17 @@ class USAgent(Negotiator):
         )
 
     def threaten(self, rec: RoundRecord) -> None:
-        """A tariff letter while there is no deal and the status quo is below r_U (§4.4)."""
+        """A tariff letter while there is no deal and the letter would gain the US (§4.4)."""
         state = self.model.state
         threat = self.spec.tariff_threat  # type: ignore[attr-defined]
         tariff = self.model.tables.grid.tariff
+        threatened = state.levels.copy()
+        threatened[:, tariff] = self.letter_level
+        gain = self.utility(*self.model.tables.grid.split(threatened)) - self.in_force_utility()
         letter = tariff_letters(
             state.deal_in_force,
             state.has_pending,
-            self.in_force_utility(),
-            self.reservation(),
+            gain,
             state.levels[:, tariff],
             self.letter_level,
             threat.probability,
@@ -120,6 +142,7 @@ class USAgent(Negotiator):
         )
         levels = state.levels.copy()
         levels[letter, tariff] = self.letter_level
+        state.fallback[letter, tariff] = self.letter_level
         rec.record_tariff_move(state.levels, levels)
         state.levels = levels
         rec.columns.update(tariff_letter=letter)

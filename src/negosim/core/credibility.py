@@ -34,8 +34,9 @@ def credibility(s_fraction: F64, reversal_belief: F64) -> F64:
 def reversal_hazard(base: float, shortfall: F64, legal_shock: F64, spec: ReversalSpec) -> F64:
     """Monthly hazard h = h0 + 0.5 max(0, shortfall) + 0.3 LegalShock, clipped to [0, 1].
 
-    A transactional leader reverses more when the deal falls short of what he now wants, and
-    when a court ruling (a legal shock) removes the instrument he used (docs/model.md §6).
+    A transactional leader reverses more the more reneging would gain him (``shortfall``:
+    the deal's shortfall against walking the item back, in his utility), and when a court
+    ruling (a legal shock) removes the instrument he used (docs/model.md §6).
     """
     hazard = base + spec.per_shortfall * np.maximum(0.0, shortfall)
     return np.clip(hazard + spec.per_legal_shock * legal_shock, 0.0, 1.0)
@@ -80,16 +81,19 @@ def reverse_items(
     """Walk back items of a deal in force, each with its class's hazard (docs/model.md §6).
 
     ``draws`` holds one uniform per replicate and grid axis; an item already at its fallback
-    level cannot be reversed again. ``shortfall`` is r_U minus U_U of the package in force.
+    level cannot be reversed again. ``shortfall`` has one column per item: the US's gain
+    from walking that item back to its fallback; an item whose fallback would not gain the
+    US anything is never reversed (a reversal is an opportunistic defection, not a mistake).
     """
     levels = levels.copy()
     n = len(levels)
     counts = np.zeros((n, len(REVERSAL_CLASSES)), dtype=np.int64)
     reversed_any = np.zeros(n, dtype=bool)
-    for item in items:
+    for column, item in enumerate(items):
         base = getattr(spec, REVERSAL_CLASSES[item.reversal_class])
-        hazard = reversal_hazard(base, shortfall, legal_shock, spec)
-        hit = deal_in_force & (levels[:, item.issue] != item.fallback_level)
+        gain = shortfall[:, column]
+        hazard = reversal_hazard(base, gain, legal_shock, spec)
+        hit = deal_in_force & (levels[:, item.issue] != item.fallback_level) & (gain > 0)
         hit &= draws[:, item.issue] < hazard
         levels[hit, item.issue] = item.fallback_level
         counts[hit, item.reversal_class] += 1

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from negosim.core.admissible import Admissible
 from negosim.core.bargaining import pareto_mask
 from negosim.core.lru import LRUCache
 from negosim.core.utility import UtilityTables
@@ -74,6 +75,16 @@ _CHUNK_CELLS = 2**22  # (queries × candidates) booleans per chunk: 4 MB
 def _front(parts: tuple[F64, ...]) -> I64:
     """Indices of the Pareto set of columns ``parts`` (all maximised)."""
     return np.flatnonzero(pareto_mask(np.stack(parts, axis=1)))
+
+
+def _restricted_front(parts: tuple[F64, ...], allowed: NDArray[np.bool_] | None) -> I64:
+    """Pareto set of ``parts`` among the ``allowed`` rows (all rows when None)."""
+    if allowed is None:
+        return _front(parts)
+    rows = np.flatnonzero(allowed)
+    if not len(rows):
+        return rows.astype(np.int64)
+    return rows[_front(tuple(part[rows] for part in parts))]
 
 
 def group_keys(*columns: F64 | I64) -> tuple[F64, I64]:
@@ -132,24 +143,33 @@ class OfferSearch:
                 own = [
                     t.us_state,
                     t.us_static,
-                    t.japan_hat_state[leader],
-                    t.japan_hat_static[leader],
+                    t.japan_state[leader],
+                    t.japan_static[leader],
+                    t.cost_state,
+                    t.cost_static,
                 ]
             elif proposer == "japan":
                 own = [
                     t.japan_state[leader],
                     t.japan_static[leader],
-                    t.us_hat_state,
-                    t.us_hat_static,
+                    t.us_state,
+                    t.us_static,
                     t.cost_state,
                     t.cost_static,
                 ]
             else:
-                own = [t.japan_state[leader], t.japan_static[leader], t.us_state, t.us_static]
+                own = [
+                    t.japan_state[leader],
+                    t.japan_static[leader],
+                    t.us_state,
+                    t.us_static,
+                    t.cost_state,
+                    t.cost_static,
+                ]
             extra = repr(
                 (
                     proposer,
-                    t.security_weight,
+                    float(t.security_weight[leader]),
                     t.security.model_dump(),
                     t.entrapment_from,
                     t.grid.block_shape,
@@ -161,46 +181,58 @@ class OfferSearch:
             )
         return self._identities[key]
 
-    def _japan_security(self, threat: float, belief: float) -> F64:
+    def _japan_security(self, leader: int, threat: float, belief: float) -> F64:
         t = self.tables
         b = np.arange(t.grid.n_state)
-        return t.security_weight * t.security_at(b, np.float64(threat), np.float64(belief)).security
+        sec = t.security_at(b, np.float64(threat), np.float64(belief)).security
+        return t.security_weight[leader] * sec
 
     def _parts(
         self, proposer: str, leader: int, threat: float, belief: float
     ) -> tuple[tuple[F64, F64], tuple[F64, F64], tuple[F64, F64]]:
         """(own, other, cost) utilities split into (state block, static block) parts."""
         t = self.tables
-        sec = self._japan_security(threat, belief)
-        zeros = (np.zeros(t.grid.n_state), np.zeros(t.grid.n_static))
+        sec = self._japan_security(leader, threat, belief)
         if proposer == "us":
             own = (t.us_state, t.us_static)
-            other = (t.japan_hat_state[leader] + sec, t.japan_hat_static[leader])
-            return own, other, zeros
+            other = (t.japan_state[leader] + sec, t.japan_static[leader])
+            return own, other, (t.cost_state, t.cost_static)
         japan = (t.japan_state[leader] + sec, t.japan_static[leader])
-        if proposer == "japan":
-            return japan, (t.us_hat_state, t.us_hat_static), (t.cost_state, t.cost_static)
-        return japan, (t.us_state, t.us_static), zeros  # benchmark: both true utilities
+        # Japan's offers and the benchmarks (over the ratifiable set) both need L_J.
+        return japan, (t.us_state, t.us_static), (t.cost_state, t.cost_static)
 
-    def candidates(self, proposer: str, leader: int, threat: float, belief: float) -> Candidates:
+    def candidates(
+        self,
+        proposer: str,
+        leader: int,
+        threat: float,
+        belief: float,
+        admissible: Admissible | None = None,
+    ) -> Candidates:
         """Candidate packages of ``proposer`` ('us', 'japan' or 'benchmark') for one group.
 
         For 'benchmark' the own column is Japan's true utility and the other the US's.
-        The static block's frontier does not depend on the beliefs and is cached per leader.
+        ``admissible`` restricts both blocks first (linkage floors, red lines,
+        core/admissible.py): a package is admissible iff both its blocks are, so frontiers
+        of the restricted blocks still contain every optimum. The static block's frontier
+        does not depend on the beliefs and is cached per leader and restriction.
         """
         identity = self._identity(proposer, leader)
-        key = ("candidates", identity, threat, belief)
+        restriction = b"" if admissible is None else admissible.key
+        key = ("candidates", identity, restriction, threat, belief)
         cached = self.cache.get(key)
         if cached is not None:
             return cached  # type: ignore[return-value]
         own, other, cost = self._parts(proposer, leader, threat, belief)
-        with_cost = proposer == "japan"
+        with_cost = True  # every proposer (and the benchmarks) keeps L_J as a third objective
         columns = [(own[i], other[i]) + ((-cost[i],) if with_cost else ()) for i in (0, 1)]
-        static_idx = self.cache.get(("static front", identity))
+        static_idx = self.cache.get(("static front", identity, restriction))
         if static_idx is None:
-            static_idx = _front(columns[1])
-            self.cache.put(("static front", identity), static_idx, static_idx.nbytes)
-        state_idx = _front(columns[0])
+            static_idx = _restricted_front(
+                columns[1], None if admissible is None else admissible.static
+            )
+            self.cache.put(("static front", identity, restriction), static_idx, static_idx.nbytes)
+        state_idx = _restricted_front(columns[0], None if admissible is None else admissible.state)
         bb = np.repeat(state_idx, len(static_idx))
         gg = np.tile(static_idx, len(state_idx))
         u_own, u_other = own[0][bb] + own[1][gg], other[0][bb] + other[1][gg]
@@ -225,20 +257,29 @@ class OfferSearch:
         self.cache.put(key, found, nbytes)
         return found
 
-    def best_own(self, proposer: str, leader: I64, threat: F64, belief: F64) -> F64:
-        """U_max of each replicate's own utility over the whole grid."""
-        unique, inverse = group_keys(leader, threat, belief)
-        best = np.empty(len(unique))
-        for i, row in enumerate(unique):
-            leader, threat_i, belief_i = int(row[0]), float(row[1]), float(row[2])
-            key = ("best", self._identity(proposer, leader), threat_i, belief_i)
-            value = self.cache.get(key)
-            if value is None:
-                own = self._parts(proposer, leader, threat_i, belief_i)[0]
-                value = float(own[0].max() + own[1].max())
-                self.cache.put(key, value, 64)
-            best[i] = value
-        return best[inverse]
+    def best_own(
+        self,
+        proposer: str,
+        leader: I64,
+        threat: F64,
+        belief: F64,
+        admissible: tuple[list[Admissible], I64] | None = None,
+    ) -> F64:
+        """U_max of each replicate's own utility over the admissible packages (all: None).
+
+        The candidate set holds the own-best admissible package (it is Pareto-optimal), so
+        its largest ``own`` is the maximum.
+        """
+        best = np.empty(len(leader))
+        index = np.zeros(len(leader), dtype=np.int64) if admissible is None else admissible[1]
+        unique, inverse = group_keys(leader, threat, belief, index)
+        for row, members in zip(unique, split_groups(inverse, len(unique)), strict=True):
+            restriction = None if admissible is None else admissible[0][int(row[3])]
+            found = self.candidates(
+                proposer, int(row[0]), float(row[1]), float(row[2]), restriction
+            )
+            best[members] = found.own.max() if len(found.own) else -np.inf
+        return best
 
     def offers(
         self,
@@ -248,13 +289,21 @@ class OfferSearch:
         belief: F64,
         target: F64,
         budget: F64 | None = None,
+        admissible: tuple[list[Admissible], I64] | None = None,
     ) -> tuple[I64, I64]:
-        """(state, static) block indices of each replicate's offer; -1 where none qualifies."""
+        """(state, static) block indices of each replicate's offer; -1 where none qualifies.
+
+        ``admissible`` is (restrictions, each replicate's restriction index), or None.
+        """
         state = np.full(len(target), -1, dtype=np.int64)
         static = np.full(len(target), -1, dtype=np.int64)
-        unique, inverse = group_keys(leader, threat, belief)
+        index = np.zeros(len(target), dtype=np.int64) if admissible is None else admissible[1]
+        unique, inverse = group_keys(leader, threat, belief, index)
         for row, members in zip(unique, split_groups(inverse, len(unique)), strict=True):
-            found = self.candidates(proposer, int(row[0]), float(row[1]), float(row[2]))
+            restriction = None if admissible is None else admissible[0][int(row[3])]
+            found = self.candidates(
+                proposer, int(row[0]), float(row[1]), float(row[2]), restriction
+            )
             pick = found.query(target[members], None if budget is None else budget[members])
             ok = pick >= 0
             state[members[ok]] = found.state[pick[ok]]

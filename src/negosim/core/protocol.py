@@ -12,8 +12,6 @@ from enum import IntEnum
 import numpy as np
 from numpy.typing import NDArray
 
-from negosim.schema import ReservationShift
-
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 
@@ -59,25 +57,6 @@ def time_fraction(round_index: int, deadline: int) -> float:
     return min(1.0, max(0.0, (round_index - 1) / (deadline - 1)))
 
 
-def reservation(
-    base: F64 | float,
-    shift: ReservationShift,
-    mean_coercion: F64,
-    approval: F64,
-    initial_approval: float,
-) -> F64:
-    """r_i(t) = r_i + a_c c̄/5 + a_A (A - A0): reservations move with coercion and approval.
-
-    docs/model.md §4.5 says reservations move with both; the linear form and its coefficients
-    (``reservation_shift``) are negosim's, visible in every scenario file. ``base`` is r_i,
-    per replicate where it differs (Japan's leader types value the world on their own
-    utility scales, so each type has its own reservation).
-    """
-    return (
-        base + shift.coercion * mean_coercion / 5.0 + shift.approval * (approval - initial_approval)
-    )
-
-
 def classify_response(utility: F64, target: F64, reserve: F64, has_offer: NDArray[np.bool_]) -> I64:
     """Accept iff U ≥ max(target, reservation); otherwise name the binding constraint.
 
@@ -114,16 +93,15 @@ def still_negotiating(
     negotiating: NDArray[np.bool_],
     active: NDArray[np.bool_],
     ratified: NDArray[np.bool_],
-    reason: I64,
-    round_index: int,
-    deadline: int,
+    breakdown_draw: F64,
+    breakdown_hazard: float,
 ) -> NDArray[np.bool_]:
-    """Who is still at the table: from the deadline on, any failure ends the talks.
+    """Who is still at the table: talks without a deal break down with a monthly hazard.
 
-    A rejection or a failed vote at or after the deadline means the responder walks away;
-    a round without an offer does not (nothing was refused).
+    There is no mechanical deadline (docs/model.md §4.1): each month that ends without an
+    agreement, the talks collapse for good with probability q, the risk of breakdown of
+    Binmore, Rubinstein & Wolinsky (1986, RAND J. Econ. 17:176-188), which is what makes
+    delay costly even to a patient side. ``breakdown_draw`` is one uniform per replicate.
     """
-    if round_index < deadline:
-        return negotiating
-    failed = active & ~ratified & (reason != Reason.NO_OFFER)
-    return negotiating & ~failed
+    broken = active & ~ratified & (breakdown_draw < breakdown_hazard)
+    return negotiating & ~broken

@@ -42,6 +42,7 @@ class Purpose(IntEnum):
     REVERSAL = 10
     RATIFICATION = 11
     TARIFF_LETTER = 12
+    BREAKDOWN = 60
 
 
 def splitmix64(z: U64) -> U64:

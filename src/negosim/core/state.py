@@ -55,6 +55,9 @@ class BatchState:
     asia: F64
     nikkei_peak: F64
     nikkei_max_drawdown: F64
+    us_win_set_bound: F64
+    us_win_set_floor: F64
+    fallback: I64
 
     @property
     def size(self) -> int:
@@ -114,4 +117,7 @@ def initial_state(spec: ScenarioSpec, tables: UtilityTables, seeds: list[int]) -
         asia=full(n, markets.initial_asia),
         nikkei_peak=full(n, markets.initial_nikkei),
         nikkei_max_drawdown=np.zeros(n),
+        us_win_set_bound=full(n, spec.agents.us.win_set_belief.prior),
+        us_win_set_floor=np.zeros(n),
+        fallback=status_quo.copy(),
     )

@@ -13,8 +13,7 @@ B = NDArray[np.bool_]
 def tariff_letters(
     deal_in_force: B,
     has_pending: B,
-    us_in_force_utility: F64,
-    us_reservation: F64,
+    us_gain: F64,
     tariff_level: I64,
     letter_level: int,
     probability: float,
@@ -22,9 +21,10 @@ def tariff_letters(
 ) -> B:
     """Replicates that receive a tariff letter this month.
 
-    Only while nothing is in force or pending, only when the status quo is worth less to
-    the US than its reservation (it has something to compel), only when the letter raises
-    the tariff, and then with the scenario's monthly probability.
+    Only while nothing is in force or pending, only when the letter would gain the US
+    (``us_gain``: its utility of the threatened tariff minus that of the package in force;
+    it has something to compel), only when the letter raises the tariff, and then with the
+    scenario's monthly probability.
     """
-    exposed = ~deal_in_force & ~has_pending & (us_in_force_utility < us_reservation)
+    exposed = ~deal_in_force & ~has_pending & (us_gain > 0)
     return exposed & (tariff_level < letter_level) & (u < probability)

@@ -62,18 +62,10 @@ def check_red_lines(
     return RedLineCheck(penalty, breached)
 
 
-def reopened(
-    deal_in_force: B,
-    reversed_items: B,
-    japan_utility: F64,
-    japan_reservation: F64,
-    us_utility: F64,
-    us_reservation: F64,
-) -> B:
-    """Deals in force that reopen: after a reversal, or below a side's reservation (§4.5).
+def reopened(deal_in_force: B, reversed_items: B) -> B:
+    """Deals in force that reopen: after a US reversal (docs/model.md §4.5).
 
-    Reservations move with coercion and approval, so a deal that was acceptable can stop
-    being so without any change to its terms.
+    A deal in force is the package that holds without a new agreement, so it is each side's
+    value of no deal too: nothing but a change to its terms can make it fall below that.
     """
-    below = (japan_utility < japan_reservation) | (us_utility < us_reservation)
-    return deal_in_force & (below | reversed_items)
+    return deal_in_force & reversed_items

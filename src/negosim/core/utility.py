@@ -12,11 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from negosim.core.admissible import red_line_mask
 from negosim.core.credibility import credibility
 from negosim.core.grid import OutcomeGrid
 from negosim.core.leaders import ConcessionCurve, concession_curve
 from negosim.core.politics import political_cost_tables
-from negosim.schema import ScenarioSpec, SecuritySpec, ValueShape
+from negosim.schema import TOP_LEVEL, ScenarioSpec, SecuritySpec, ValueShape
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -79,17 +80,6 @@ def threat_perception(spec: SecuritySpec, mean_coercion: F64) -> F64:
     return spec.threat_base + spec.threat_per_coercion * mean_coercion
 
 
-def blended_weights(weights: F64, linkage: float) -> F64:
-    """The proposer's estimate of the other side's priorities.
-
-    With linkage ℓ = 1 the proposer uses the other's true priorities and so trades across
-    issues (logrolling: Raiffa 1982; Sebenius 1983 on issue linkage); with ℓ = 0 it treats
-    every issue as equally important to the other side, so its concessions spread evenly,
-    issue by issue. In between, a convex blend. This is negosim's reading of docs/model.md's ℓ.
-    """
-    return linkage * weights + (1.0 - linkage) / len(weights)
-
-
 @dataclass(frozen=True)
 class Preference:
     """One side's (or leader type's) weights and per-issue value vectors."""
@@ -123,35 +113,63 @@ def block_sums(grid: OutcomeGrid, weights: F64, values: tuple[F64, ...]) -> tupl
     return state, static
 
 
+def lowest_security(spec: SecuritySpec) -> float:
+    """A lower bound of Sec_J over every package and belief: ψ at its top, κ = m = 0.
+
+    Sec_J = 1 - γ_A ψ (1 - κ)(1 - m) - γ_E En is smallest at the highest threat China can
+    pose (c̄ at the top level), no credible commitment, no self-reliance and the most
+    entanglement the grid allows (docs/model.md §2).
+    """
+    top_threat = spec.threat_base + spec.threat_per_coercion * TOP_LEVEL
+    top_entrapment = spec.entrapment_scale * 1.0 * spec.taiwan_contingency  # s_max - (s_max - 1)
+    return 1.0 - spec.gamma_abandonment * top_threat - spec.gamma_entrapment * top_entrapment
+
+
+def common_scale(low: float, high: float) -> tuple[float, float]:
+    """(offset, factor) mapping [low, high] onto [0, 1]: u' = factor (u - offset).
+
+    negosim's common utility scale (docs/model.md §2): 0 is the side's worst package on the
+    grid (for Japan with the worst security it could face), 1 its best. An affine map
+    changes no decision (targets, acceptance, the trade-off argmax, Nash and
+    Kalai–Smorodinsky are all affine-invariant); it makes utilities comparable across sides
+    and leader types, and ΔU in approval a share of the side's whole range.
+    """
+    span = high - low
+    return low, (1.0 / span if span > 0 else 1.0)
+
+
 @dataclass(frozen=True)
 class UtilityTables:
     """Everything about utilities that does not change during a run.
 
     Japan's tables have one row per leader type, in ``politics.leader_types`` order; the
-    state's ``leader`` indexes them (and ``type_names``, ``type_reservation``, ...).
+    state's ``leader`` indexes them (and ``type_names``, ``type_e``, ...).
+
+    Both sides' utilities are on the common scale [0, 1] (docs/model.md §2): Japan's rows
+    and ``security_weight`` are pre-scaled per leader type, the US tables once.
     """
 
     grid: OutcomeGrid
     type_names: tuple[str, ...]
     type_concession: tuple[ConcessionCurve, ...]
     type_e: F64
-    type_reservation: F64
     japan_state: F64
     japan_static: F64
-    japan_hat_state: F64
-    japan_hat_static: F64
     us_state: F64
     us_static: F64
-    us_hat_state: F64
-    us_hat_static: F64
     cost_state: F64
     cost_static: F64
     s_fraction: F64
     d_fraction: F64
     s_value: F64
-    security_weight: float
+    security_weight: F64
     security: SecuritySpec
     entrapment_from: float
+    japan_contributions: tuple[tuple[F64, ...], ...]
+    us_contributions: tuple[F64, ...]
+    linkage_japan: float
+    linkage_us: float
+    red_lines: tuple[NDArray[np.bool_], ...]
 
     def security_at(self, b: I64, threat: F64, reversal_belief: F64) -> SecurityTerms:
         """Security terms of state-block packages ``b`` (broadcast with the beliefs)."""
@@ -171,7 +189,7 @@ class UtilityTables:
         return (
             self.japan_state[leader, b]
             + self.japan_static[leader, g]
-            + (self.security_weight * sec)
+            + (self.security_weight[leader] * sec)
         )
 
     def us(self, b: I64, g: I64) -> F64:
@@ -197,6 +215,33 @@ def _us_parts(
     return state, static
 
 
+def us_contributions(grid: OutcomeGrid, spec: ScenarioSpec, pref: Preference) -> tuple[F64, ...]:
+    """Each issue's part of U_U over its levels: w v, less c_s s, plus the headline term."""
+    us = spec.agents.us
+    parts = [w * v for w, v in zip(pref.weights, pref.values, strict=True)]
+    parts[grid.commitment] = parts[grid.commitment] - us.commitment_cost * (
+        grid.axes[grid.commitment].values
+    )
+    if grid.investment is not None:
+        axis = grid.axes[grid.investment]
+        headline = np.log1p(axis.values / us.headline_scale) / np.log1p(
+            axis.spec.max / us.headline_scale
+        )
+        parts[grid.investment] = parts[grid.investment] + us.headline_weight * headline
+    return tuple(parts)
+
+
+def red_line_masks(grid: OutcomeGrid, spec: ScenarioSpec) -> tuple[NDArray[np.bool_], ...]:
+    """Per issue, the levels on the right side of every public red line (model.md §4.3)."""
+    masks = [np.ones(len(axis.values), dtype=bool) for axis in grid.axes]
+    names = [axis.name for axis in grid.axes]
+    for line in spec.politics.red_lines:
+        if line.issue in names:
+            k = names.index(line.issue)
+            masks[k] &= red_line_mask(grid.axes[k].values, line.bound, line.breached_when)
+    return tuple(masks)
+
+
 def build_tables(spec: ScenarioSpec) -> UtilityTables:
     """Tabulate both sides' utilities, their estimates of each other, and political cost.
 
@@ -211,38 +256,47 @@ def build_tables(spec: ScenarioSpec) -> UtilityTables:
         grid, spec.agents.us.priorities, spec.agents.us.ideal, spec.agents.us.value
     )
     j_state, j_static = zip(*(block_sums(grid, p.weights, p.values) for p in types), strict=True)
-    ell_us, ell_japan = spec.agents.us.linkage, japan.linkage
-    jh_state, jh_static = zip(
-        *(block_sums(grid, blended_weights(p.weights, ell_us), p.values) for p in types),
-        strict=True,
-    )
     u_state, u_static = _us_parts(grid, spec, us_pref, us_pref.weights)
-    uh_state, uh_static = _us_parts(
-        grid, spec, us_pref, blended_weights(us_pref.weights, ell_japan)
-    )
     cost_state, cost_static = political_cost_tables(grid, spec.politics.political_cost)
     s_idx, d_idx = grid.state_levels()
+    worst_security = lowest_security(spec.agents.japan.security)
+    w_sec = japan.security_weight
+    j_low, j_scale = zip(
+        *(
+            common_scale(
+                state.min() + static.min() + w_sec * worst_security,
+                state.max() + static.max() + w_sec,
+            )
+            for state, static in zip(j_state, j_static, strict=True)
+        ),
+        strict=True,
+    )
+    u_low, u_scale = common_scale(u_state.min() + u_static.min(), u_state.max() + u_static.max())
     s_axis, d_axis = grid.axes[grid.commitment], grid.axes[grid.defense]
     return UtilityTables(
         grid=grid,
         type_names=tuple(leader_types),
         type_concession=curves,
         type_e=np.array([c.e for c in curves]),
-        type_reservation=np.array([t.reservation for t in leader_types.values()]),
-        japan_state=np.stack(j_state),
-        japan_static=np.stack(j_static),
-        japan_hat_state=np.stack(jh_state),
-        japan_hat_static=np.stack(jh_static),
-        us_state=u_state,
-        us_static=u_static,
-        us_hat_state=uh_state,
-        us_hat_static=uh_static,
+        japan_state=np.stack([a * part for a, part in zip(j_scale, j_state, strict=True)]),
+        japan_static=np.stack(
+            [a * (part - lo) for a, lo, part in zip(j_scale, j_low, j_static, strict=True)]
+        ),
+        us_state=u_scale * u_state,
+        us_static=u_scale * (u_static - u_low),
         cost_state=cost_state,
         cost_static=cost_static,
         s_fraction=(s_axis.values[s_idx] - s_axis.spec.min) / s_axis.span,
         d_fraction=(d_axis.values[d_idx] - d_axis.spec.min) / d_axis.span,
         s_value=s_axis.values[s_idx],
-        security_weight=japan.security_weight,
+        security_weight=np.array(j_scale) * w_sec,
         security=japan.security,
         entrapment_from=s_axis.spec.max - 1.0,
+        japan_contributions=tuple(
+            tuple(w * v for w, v in zip(p.weights, p.values, strict=True)) for p in types
+        ),
+        us_contributions=us_contributions(grid, spec, us_pref),
+        linkage_japan=japan.linkage,
+        linkage_us=spec.agents.us.linkage,
+        red_lines=red_line_masks(grid, spec),
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 #: agents.japan fields that now belong to each leader type.
-_PER_LEADER = ("priorities", "normalize", "ideal", "reservation", "concession")
+_PER_LEADER = ("priorities", "normalize", "ideal", "concession")
 
 
 def moved_hint(loc: Sequence[int | str]) -> str | None:
@@ -30,6 +30,14 @@ def moved_hint(loc: Sequence[int | str]) -> str | None:
         return (
             f"moved: write politics.leader_types.{path[2]}.concession: "
             "{style: <style>, params: {e: <this value>}}"
+        )
+    if path[-1] in ("reservation", "reservation_shift") and (
+        path[:2] in (["agents", "us"], ["agents", "japan"])
+        or path[:2] == ["politics", "leader_types"]
+    ):
+        return (
+            "moved: a side's reservation is now its value of no deal, computed each month "
+            "(docs/model.md §4.5); to set a floor, write agents.<side>.outside_option (0-1)"
         )
     if len(path) >= 2 and path[-2] == "concession" and path[-1] in ("e", "k"):
         return f"moved: concession parameters go under {'.'.join(path[:-1])}.params.{path[-1]}"

@@ -19,13 +19,13 @@ from .agents import (
     ConcessionSpec,
     JapanSpec,
     PreferenceSpec,
-    ReservationShift,
     ReversalSpec,
     SecuritySpec,
     TariffThreat,
     USSpec,
     ValueShape,
     WeakGovernance,
+    WinSetBelief,
 )
 from .base import (
     COERCION_LEVELS,
@@ -73,7 +73,6 @@ __all__ = [
     "PreferenceSpec",
     "ProtocolSpec",
     "RedLine",
-    "ReservationShift",
     "ReversalClass",
     "ReversalSpec",
     "Role",
@@ -85,6 +84,7 @@ __all__ = [
     "USSpec",
     "ValueShape",
     "WeakGovernance",
+    "WinSetBelief",
     "WinSetSpec",
 ]
 

@@ -29,13 +29,6 @@ class ConcessionSpec(Strict):
     )
 
 
-class ReservationShift(Strict):
-    """How the reservation utility moves with China's coercion and with approval (model.md §4.5)."""
-
-    coercion: float = 0.0
-    approval: float = 0.0
-
-
 class ValueShape(Strict):
     """Shape of the per-issue value function: exponent p and loss aversion λ (docs/model.md §2)."""
 
@@ -77,7 +70,7 @@ class WeakGovernance(Strict):
 class JapanSpec(Strict):
     """Japan whoever leads it (docs/model.md §2): value shape, security term, how politics moves it.
 
-    What differs by leader (priorities, ideal points, reservation, concession) lives in
+    What differs by leader (priorities, ideal points, concession) lives in
     ``politics.leader_types``; the sitting leader is ``politics.leader``, one of them, so
     there is no second copy of the sitting leader's values to disagree with its type.
     """
@@ -85,9 +78,10 @@ class JapanSpec(Strict):
     value: ValueShape = ValueShape()
     security_weight: float = Field(default=0.25, ge=0)
     security: SecuritySpec = SecuritySpec()
-    reservation_shift: ReservationShift = ReservationShift()
     weak_government: WeakGovernance = WeakGovernance()
     linkage: float = Field(ge=0, le=1)
+    discount: float = Field(default=0.95, gt=0, le=1)
+    outside_option: float | None = Field(default=None, ge=0, le=1)
 
 
 class TariffThreat(Strict):
@@ -106,6 +100,13 @@ class ReversalSpec(Strict):
     per_legal_shock: float = Field(default=0.3, ge=0)
 
 
+class WinSetBelief(Strict):
+    """The US's belief about Japan's win-set: an upper bound on L_J it learns (model.md §3)."""
+
+    prior: float = Field(default=1.2, gt=0, allow_inf_nan=False)
+    shrink: float = Field(default=0.8, gt=0, lt=1)
+
+
 class USSpec(Strict):
     """The transactional US leader (docs/model.md §2): issue values, headline term, commitment cost.
 
@@ -117,15 +118,16 @@ class USSpec(Strict):
     normalize: bool = False
     ideal: dict[str, float]
     value: ValueShape = ValueShape()
-    reservation: float
-    reservation_shift: ReservationShift = ReservationShift()
     concession: ConcessionSpec = ConcessionSpec()
     linkage: float = Field(ge=0, le=1)
+    discount: float = Field(default=0.97, gt=0, le=1)
+    outside_option: float | None = Field(default=None, ge=0, le=1)
     headline_weight: float = Field(default=0.1, ge=0)
     headline_scale: float = Field(default=100.0, gt=0)
     commitment_cost: float = Field(default=0.1, ge=0)
     tariff_threat: TariffThreat = TariffThreat()
     reversal_hazard: ReversalSpec = ReversalSpec()
+    win_set_belief: WinSetBelief = WinSetBelief()
 
 
 class AgentsSpec(Strict):

@@ -14,12 +14,11 @@ class LeaderType(PreferenceSpec):
     """A Japanese leader type (dove, centrist, hawk, ...): everything that differs by leader.
 
     The sitting leader (``politics.leader``) and every possible successor are such types,
-    so there is one copy of each leader's values. ``reservation`` is the type's own r_J:
-    utilities are on each type's own scale, so one number cannot serve every type.
+    so there is one copy of each leader's values. There is no hand-set reservation: every
+    side's reservation is its value of no deal (docs/model.md §4.5).
     """
 
     description: str = ""
-    reservation: float
     concession: ConcessionSpec = ConcessionSpec()
 
 
