@@ -21,8 +21,8 @@ from negosim.columns.arrow import frame
 from negosim.columns.table import FINAL_STATUS
 from negosim.core.admissible import Admissible
 from negosim.core.bargaining import utility_distance
-from negosim.core.benchmarks import ratifiable_solutions
-from negosim.core.offers import group_keys, split_groups
+from negosim.core.benchmarks import budget_level, padded, ratifiable_front, solve_on_front
+from negosim.core.offers import group_keys
 
 if TYPE_CHECKING:
     from negosim.model import NegotiationModel
@@ -80,25 +80,29 @@ def _benchmarks(model: NegotiationModel, b: NDArray, g: NDArray) -> Columns:
         )
     }
     weight = model.spec.benchmarks.nash_weight_japan
-    unique, inverse = group_keys(state.leader, threat, belief)
-    for row, members in zip(unique, split_groups(inverse, len(unique)), strict=True):
-        front = search.candidates("benchmark", int(row[0]), float(row[1]), float(row[2]), red_lines)
-        found = ratifiable_solutions(
-            front.own,
-            front.other,
-            front.cost,
-            budget[members],
-            d_japan[members],
-            d_us[members],
-            weight,
-            u_japan[members],
-            u_us[members],
-        )
-        for name, pick in (("nash", found.nash), ("ks", found.ks)):
-            ok = pick >= 0
-            out[f"{name}_japan_utility"][members[ok]] = front.own[pick[ok]]
-            out[f"{name}_us_utility"][members[ok]] = front.other[pick[ok]]
-        out["distance_pareto"][members] = found.distance_pareto
+    level = budget_level(budget)
+    unique, inverse = group_keys(state.leader, threat, belief, level)
+    fronts = []
+    for row in unique:
+        leader, threat_i, belief_i, level_i = int(row[0]), float(row[1]), float(row[2]), int(row[3])
+        key = ("ratifiable", search.identity("benchmark", leader), red_lines.key, threat_i)
+        key += (belief_i, level_i)
+        front = search.cache.get(key)
+        if front is None:
+            cands = search.candidates("benchmark", leader, threat_i, belief_i, red_lines)
+            on_front = ratifiable_front(cands.own, cands.other, cands.cost, level_i)
+            front = (cands.own[on_front], cands.other[on_front])
+            search.cache.put(key, front, 2 * front[0].nbytes)
+        fronts.append(front)
+    a, b = padded(fronts)  # type: ignore[arg-type]
+    a, b = a[inverse], b[inverse]
+    found = solve_on_front(a, b, d_japan, d_us, weight, u_japan, u_us)
+    rows = np.arange(n)
+    for name, pick in (("nash", found.nash), ("ks", found.ks)):
+        ok = pick >= 0
+        out[f"{name}_japan_utility"][ok] = a[rows[ok], pick[ok]]
+        out[f"{name}_us_utility"][ok] = b[rows[ok], pick[ok]]
+    out["distance_pareto"] = found.distance_pareto
     for name in ("nash", "ks"):
         out[f"distance_{name}"] = utility_distance(
             u_japan, u_us, out[f"{name}_japan_utility"], out[f"{name}_us_utility"]

@@ -80,9 +80,17 @@ class JapanAgent(Negotiator):
                 target[mine] = curve.style.target(time_frac, reserve[mine], best[mine], params)
         return target
 
-    def best_utility(self) -> F64:
+    def best_utility(self, active: B) -> F64:
         """U_max over the admissible packages, for each replicate's leader and beliefs."""
-        return self.model.search.best_own("japan", *self._beliefs(), self.model.admissible())
+        idx = np.flatnonzero(active)
+        best = np.full(len(active), np.nan)
+        if len(idx):
+            leader, threat, belief = self._beliefs()
+            restrictions, index = self.model.admissible()
+            best[idx] = self.model.search.best_own(
+                "japan", leader[idx], threat[idx], belief[idx], (restrictions, index[idx])
+            )
+        return best
 
     def win_set(self) -> F64:
         """K, the win-set radius at today's approval and majority margin."""

@@ -42,8 +42,8 @@ class Negotiator(mesa.Agent):
         """p(t) from this side's concession curve(s), per replicate."""
         raise NotImplementedError
 
-    def best_utility(self) -> F64:
-        """U_max over the grid, per replicate."""
+    def best_utility(self, active: B) -> F64:
+        """U_max over the admissible packages for the ``active`` replicates (NaN elsewhere)."""
         raise NotImplementedError
 
     def offers(self, target: F64, active: B) -> tuple[I64, I64]:
@@ -61,8 +61,10 @@ class Negotiator(mesa.Agent):
         return self.no_deal_value(state.levels, ~state.deal_in_force & ~state.has_pending)
 
     def no_deal_value(self, levels: I64 | None = None, open_: B | None = None) -> F64:
-        """Value of living with ``levels`` (default: the package that holds without any
-        deal) and the letters that can still come where ``open_`` (default: everywhere).
+        """Value of living with ``levels`` and the letters that can still come (§4.5).
+
+        ``levels`` defaults to the package that holds without any deal (``state.fallback``);
+        letters can come where ``open_`` is True (default: everywhere).
         """
         model = self.model
         state, grid = model.state, model.tables.grid
@@ -83,7 +85,7 @@ class Negotiator(mesa.Agent):
             self.spec.outside_option,
         )
 
-    def target(self, round_index: int) -> F64:
+    def target(self, round_index: int, active: B) -> F64:
         """p(t): the style's target with the surplus discounted by δ^(t-1) (§4.2).
 
         Faratin, Sierra & Jennings (1998) give the style's p(t) = r + (U_max - r)(1 - f(t));
@@ -91,7 +93,8 @@ class Negotiator(mesa.Agent):
         """
         frac = time_fraction(round_index, self.model.deadline)
         reserve = self.reservation()
-        style = self.concession_target(frac, reserve, self.best_utility())
+        best = np.where(active, self.best_utility(active), reserve)
+        style = self.concession_target(frac, reserve, best)
         share = discounted_surplus(np.ones_like(reserve), self.spec.discount, round_index)
         return reserve + (style - reserve) * share
 
@@ -100,7 +103,7 @@ class Negotiator(mesa.Agent):
 
         Among packages at or above this side's target (the trade-off tactic).
         """
-        target = self.target(rec.round_index)
+        target = self.target(rec.round_index, active)
         b, g = self.offers(target, active)
         rec.columns.update(proposer_target=np.where(active, target, np.nan))
         return b, g
@@ -110,7 +113,7 @@ class Negotiator(mesa.Agent):
         has_offer = b >= 0
         safe_b, safe_g = np.maximum(b, 0), np.maximum(g, 0)
         value = np.where(has_offer, self.utility(safe_b, safe_g), np.nan)
-        target, reserve = self.target(rec.round_index), self.reservation()
+        target, reserve = self.target(rec.round_index, active), self.reservation()
         reason = classify_response(value, target, reserve, has_offer)
         reason[~active] = Reason.NOT_NEGOTIATING
         rec.columns.update(

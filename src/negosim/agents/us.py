@@ -51,16 +51,22 @@ class USAgent(Negotiator):
         params = self.curve.values(self.model.state.size)
         return self.curve.style.target(time_frac, reserve, best, params)
 
-    def best_utility(self) -> F64:
-        """U_max over the admissible packages (linkage floors, red lines; §4.3)."""
-        state, tables = self.model.state, self.model.tables
-        return self.model.search.best_own(
-            "us",
-            state.leader,
-            state.threat(tables),
-            state.reversal_belief(),
-            self.model.admissible(),
-        )
+    def best_utility(self, active: B) -> F64:
+        """U_max over the admissible packages (linkage floors, red lines; §4.3).
+
+        The US's utility does not depend on beliefs; the admissible set does (on Japan's
+        leader type and the package in force).
+        """
+        state = self.model.state
+        idx = np.flatnonzero(active)
+        best = np.full(len(active), np.nan)
+        if len(idx):
+            restrictions, index = self.model.admissible()
+            zeros = np.zeros(len(idx))
+            best[idx] = self.model.search.best_own(
+                "us", state.leader[idx], zeros, zeros, (restrictions, index[idx])
+            )
+        return best
 
     def offers(self, target: F64, active: B) -> tuple[I64, I64]:
         """Trade-off offers within what the US believes the Diet would pass (§3, §4.3).

@@ -3,9 +3,16 @@
 The axiomatic solutions of :mod:`negosim.core.bargaining` assume a fixed outcome set. In a
 two-level game the set that matters is what the Diet would pass (Putnam 1988): packages
 whose political cost L_J is within the win-set radius K, which differs by replicate. The
-disagreement point is each side's value of no deal (docs/model.md §4.5). This module solves
-Nash (1950; asymmetric: Kalai 1977) and Kalai–Smorodinsky (1975) per replicate over a
-candidate set restricted row by row to cost ≤ K, chunked to bound memory.
+disagreement point is each side's value of no deal (docs/model.md §4.5), so individually
+rational means at least that much for each side.
+
+:func:`ratifiable_front` gives the 2-D Pareto frontier of the candidates with cost ≤ K;
+:func:`solve_on_front` then finds, for every replicate sharing that frontier, the Nash
+(1950; asymmetric, Kalai 1977) and Kalai–Smorodinsky (1975) packages and how far the
+replicate's own outcome lies from the frontier. [negosim] K is rounded down to a multiple of
+``BUDGET_RESOLUTION`` (0.005 on the win-set's scale, a sixth of the Diet's noise σ_r), so a
+batch shares a few frontiers that a cache can keep; the set is then at most that much
+smaller than exact, never larger.
 """
 
 from __future__ import annotations
@@ -15,16 +22,41 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from negosim.core.bargaining import pareto_staircase
+
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 
-_CHUNK_CELLS = 2**21
+#: Win-set budgets are rounded down to this step before the ratifiable set is cut.
+BUDGET_RESOLUTION = 0.005
+#: Rows solved together, so (rows x frontier) temporaries stay a few MB.
+_ROWS = 8192
+
+
+def budget_level(budget: F64) -> I64:
+    """Each budget as a whole number of ``BUDGET_RESOLUTION`` steps, rounded down."""
+    return np.floor(np.maximum(budget, 0.0) / BUDGET_RESOLUTION + 1e-9).astype(np.int64)
+
+
+def ratifiable_front(u1: F64, u2: F64, cost: F64, level: int) -> I64:
+    """Indices of the (u1, u2) Pareto frontier among candidates with cost ≤ level · step.
+
+    Sorted by u1 ascending (u2 then falls), as :func:`pareto_staircase` returns it.
+    """
+    feasible = np.flatnonzero(cost <= level * BUDGET_RESOLUTION + 1e-12)
+    if not len(feasible):
+        return feasible.astype(np.int64)
+    return feasible[pareto_staircase(u1[feasible], u2[feasible])]
 
 
 @dataclass(frozen=True)
 class Solutions:
-    """Per replicate: the index of the Nash and KS packages among the candidates (-1: none)
-    and the smallest utility-plane distance from a point to the ratifiable Pareto set.
+    """Per replicate: Nash and KS positions on the frontier (-1: none), and the gap.
+
+    A position of -1 means no ratifiable package is individually rational for that row.
+    ``distance_pareto`` is the utility-plane distance from the row's own outcome to the
+    nearest frontier package that weakly dominates it, 0 when none does (the outcome is
+    on the ratifiable frontier, or beyond it): how much both sides left on the table.
     """
 
     nash: I64
@@ -32,52 +64,51 @@ class Solutions:
     distance_pareto: F64
 
 
-def ratifiable_solutions(
-    u1: F64,
-    u2: F64,
-    cost: F64,
-    budget: F64,
-    d1: F64,
-    d2: F64,
-    weight1: float,
-    point1: F64,
-    point2: F64,
+def solve_on_front(
+    a: F64, b: F64, d1: F64, d2: F64, weight1: float, point1: F64, point2: F64
 ) -> Solutions:
-    """Nash and KS over {cost ≤ budget_i, u ≥ d_i} for each row i, and distances to the set.
+    """Nash, KS and the distance to the frontier, one row per replicate.
 
-    ``u1``, ``u2``, ``cost`` describe m candidate packages (a superset of every row's
-    Pareto set: the (u1, u2, -cost) frontier); ``budget``, ``d1``, ``d2``, ``point1``,
-    ``point2`` have one entry per replicate. A row with no individually rational ratifiable
-    package gets -1 (the benchmark does not exist) and its distance to the ratifiable set.
+    ``a``, ``b`` are (n, L): row i holds replicate i's frontier, padded with NaN. Nash
+    maximises ``w log g1 + (1 - w) log g2`` over the individually rational packages (if
+    every one has a zero gain, the weighted sum of gains); KS the smallest normalised gain,
+    ties to the larger sum (Kalai & Smorodinsky 1975). Ties go to the lowest position.
     """
-    n, m = len(budget), len(u1)
+    n = len(d1)
     nash = np.full(n, -1, dtype=np.int64)
     ks = np.full(n, -1, dtype=np.int64)
-    distance = np.full(n, np.nan)
-    rows = max(1, _CHUNK_CELLS // max(1, m))
-    for lo in range(0, n if m else 0, rows):
-        hi = min(n, lo + rows)
-        ratifiable = cost[None, :] <= budget[lo:hi, None]
-        g1 = u1[None, :] - d1[lo:hi, None]
-        g2 = u2[None, :] - d2[lo:hi, None]
-        rational = ratifiable & (g1 >= 0) & (g2 >= 0)
-        has = rational.any(axis=1)
-        with np.errstate(divide="ignore", invalid="ignore"):
+    distance = np.zeros(n)
+    for lo in range(0, n if a.shape[1] else 0, _ROWS):
+        r = slice(lo, min(n, lo + _ROWS))
+        g1, g2 = a[r] - d1[r, None], b[r] - d2[r, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rational = (g1 >= 0) & (g2 >= 0)  # False on the NaN padding
+            has = rational.any(axis=1)
             score = np.where(rational, weight1 * np.log(g1) + (1 - weight1) * np.log(g2), -np.inf)
             flat = score.max(axis=1) == -np.inf
             linear = np.where(rational, weight1 * g1 + (1 - weight1) * g2, -np.inf)
             pick = np.where(flat, linear.argmax(axis=1), score.argmax(axis=1))
-            nash[lo:hi] = np.where(has, pick, -1)
-            best1 = np.where(rational, g1, -np.inf).max(axis=1, keepdims=True)
-            best2 = np.where(rational, g2, -np.inf).max(axis=1, keepdims=True)
-            n1 = np.where(best1 > 0, g1 / best1, 1.0)
-            n2 = np.where(best2 > 0, g2 / best2, 1.0)
+            nash[r] = np.where(has, pick, -1)
+            top1 = np.where(rational, g1, -np.inf).max(axis=1, keepdims=True)
+            top2 = np.where(rational, g2, -np.inf).max(axis=1, keepdims=True)
+            n1 = np.where(top1 > 0, g1 / top1, 1.0)
+            n2 = np.where(top2 > 0, g2 / top2, 1.0)
             worst = np.where(rational, np.minimum(n1, n2), -np.inf)
-            top = worst.max(axis=1, keepdims=True)
-            ks_pick = np.where(rational & (worst == top), n1 + n2, -np.inf).argmax(axis=1)
-            ks[lo:hi] = np.where(has, ks_pick, -1)
-        gaps = np.hypot(point1[lo:hi, None] - u1[None, :], point2[lo:hi, None] - u2[None, :])
-        gaps = np.where(ratifiable, gaps, np.inf)
-        nearest = gaps.min(axis=1)
-        distance[lo:hi] = np.where(np.isfinite(nearest), nearest, np.nan)
+            best = worst.max(axis=1, keepdims=True)
+            pick = np.where(rational & (worst == best), n1 + n2, -np.inf).argmax(axis=1)
+            ks[r] = np.where(has, pick, -1)
+            e1, e2 = a[r] - point1[r, None], b[r] - point2[r, None]
+            dominating = (e1 >= -1e-12) & (e2 >= -1e-12) & ((e1 > 1e-12) | (e2 > 1e-12))
+            gaps = np.where(dominating, np.hypot(e1, e2), np.inf).min(axis=1)
+        distance[r] = np.where(np.isfinite(gaps), gaps, 0.0)
     return Solutions(nash, ks, distance)
+
+
+def padded(fronts: list[tuple[F64, F64]]) -> tuple[F64, F64]:
+    """Stack frontiers of different lengths into (G, L) arrays padded with NaN."""
+    width = max((len(x) for x, _ in fronts), default=0)
+    a = np.full((len(fronts), width), np.nan)
+    b = np.full((len(fronts), width), np.nan)
+    for g, (x, y) in enumerate(fronts):
+        a[g, : len(x)], b[g, : len(y)] = x, y
+    return a, b

@@ -134,6 +134,10 @@ class OfferSearch:
         self.cache = cache
         self._identities: dict[tuple[str, int], bytes] = {}
 
+    def identity(self, proposer: str, leader: int) -> bytes:
+        """Content key of the tables behind ``proposer``'s candidates for ``leader``."""
+        return self._identity(proposer, leader)
+
     def _identity(self, proposer: str, leader: int) -> bytes:
         """Fingerprint of every table the proposer's candidate sets depend on."""
         key = (proposer, leader)
@@ -267,18 +271,34 @@ class OfferSearch:
     ) -> F64:
         """U_max of each replicate's own utility over the admissible packages (all: None).
 
-        The candidate set holds the own-best admissible package (it is Pareto-optimal), so
-        its largest ``own`` is the maximum.
+        Own utility is a sum of a state-block and a static-block part and the admissible set
+        is a product of block masks, so its maximum is the sum of the blocks' maxima.
         """
         best = np.empty(len(leader))
         index = np.zeros(len(leader), dtype=np.int64) if admissible is None else admissible[1]
         unique, inverse = group_keys(leader, threat, belief, index)
         for row, members in zip(unique, split_groups(inverse, len(unique)), strict=True):
             restriction = None if admissible is None else admissible[0][int(row[3])]
-            found = self.candidates(
-                proposer, int(row[0]), float(row[1]), float(row[2]), restriction
+            leader_i, threat_i, belief_i = int(row[0]), float(row[1]), float(row[2])
+            key = (
+                "best",
+                self._identity(proposer, leader_i),
+                b"" if restriction is None else restriction.key,
+                threat_i,
+                belief_i,
             )
-            best[members] = found.own.max() if len(found.own) else -np.inf
+            value = self.cache.get(key)
+            if value is None:
+                own = self._parts(proposer, leader_i, threat_i, belief_i)[0]
+                if restriction is None:
+                    value = float(own[0].max() + own[1].max())
+                elif restriction.state.any() and restriction.static.any():
+                    value = float(own[0][restriction.state].max())
+                    value += float(own[1][restriction.static].max())
+                else:
+                    value = -np.inf
+                self.cache.put(key, value, 64)
+            best[members] = value
         return best
 
     def offers(
