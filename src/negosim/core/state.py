@@ -55,6 +55,9 @@ class BatchState:
     asia: F64
     nikkei_peak: F64
     nikkei_max_drawdown: F64
+    china_signal: F64
+    china_seen: F64
+    coercion_threat: F64
 
     @property
     def size(self) -> int:
@@ -70,8 +73,8 @@ class BatchState:
         return reversal_belief(self.reversals.sum(axis=1), self.rounds_observed)
 
     def threat(self, tables: UtilityTables) -> F64:
-        """ψ, the threat Japan perceives from China's recent coercion."""
-        return threat_perception(tables.security, self.mean_coercion())
+        """ψ, the threat Japan perceives from China's recent coercion (T̄, docs/model.md §5)."""
+        return threat_perception(tables.security, self.coercion_threat)
 
 
 def initial_state(spec: ScenarioSpec, tables: UtilityTables, seeds: list[int]) -> BatchState:
@@ -114,4 +117,7 @@ def initial_state(spec: ScenarioSpec, tables: UtilityTables, seeds: list[int]) -
         asia=full(n, markets.initial_asia),
         nikkei_peak=full(n, markets.initial_nikkei),
         nikkei_max_drawdown=np.zeros(n),
+        china_signal=np.zeros(n),
+        china_seen=tables.grid.values(status_quo)[:, [tables.grid.commitment, tables.grid.defense]],
+        coercion_threat=full(n, spec.china.threat_weights[level0]),
     )

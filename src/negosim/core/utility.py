@@ -74,9 +74,13 @@ def security_terms(
     return SecurityTerms(kappa, abandonment, entrapment, security)
 
 
-def threat_perception(spec: SecuritySpec, mean_coercion: F64) -> F64:
-    """ψ = ψ0 + ψ1 c̄: China's recent coercion raises the threat Japan perceives (model.md §2)."""
-    return spec.threat_base + spec.threat_per_coercion * mean_coercion
+def threat_perception(spec: SecuritySpec, coercion_threat: F64) -> F64:
+    """ψ = ψ0 + ψ1 T̄: China's recent coercion raises the threat Japan perceives (model.md §2).
+
+    T̄ is the mean rung weight of China's remembered levels (docs/model.md §5,
+    :func:`negosim.core.china.threat_index`); with weights τ_c = c it is the mean level c̄.
+    """
+    return spec.threat_base + spec.threat_per_coercion * coercion_threat
 
 
 def blended_weights(weights: F64, linkage: float) -> F64:
