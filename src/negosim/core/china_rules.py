@@ -125,10 +125,12 @@ def one_hot(level: I64) -> F64:
 
 @CHINA_RULES.register
 class OrderedLogit(ChinaRule):
-    """Ordered logit over levels 0-5 with the deterrence-spiral slider ω (docs/model.md §5).
+    """Ordered logit on the escalation ladder 0-5, sticky rungs, deterrence-spiral slider ω.
 
     Jervis (1976), Perception and Misperception in International Politics, ch. 3 (deterrence
-    and spiral models); McCullagh (1980), JRSS B 42:109-142 (the ordered logit).
+    and spiral models); McCullagh (1980), JRSS B 42:109-142 (the ordered logit); Kahn (1965),
+    On Escalation (the ladder); thresholds that move with last month's level
+    (:func:`inertia_shift`, Dixit 1989 hysteresis). docs/model.md §5.
     """
 
     name = "ordered_logit"
