@@ -87,6 +87,12 @@ LOW, HIGH = 0.25, 0.45
 #: when approval starts low, which would confound "low approval" with "a later, more popular
 #: leader". Holding the leader isolates the win-set mechanism.
 HOLD_LEADER = {"politics.election.replacement_probability": 0.0}
+#: China's threat ψ lowers Japan's utility of every package (docs/model.md §5) while Japan's
+#: reservation is still a constant (issue 7, item 1), which makes Japan harder to satisfy and
+#: pushes deals to the deadline: fewer acceptances of US offers, fewer deals in force, fewer
+#: reversals. Holding China passive isolates the bargaining mechanisms the tests below check
+#: (the Diet, concession styles, reversals) from that artefact.
+HOLD_CHINA = {"china.rule": "passive"}
 
 
 @pytest.mark.slow
@@ -154,7 +160,9 @@ def test_with_the_election_low_approval_brings_a_new_leader():
 
 @pytest.mark.slow
 def test_japan_does_not_accept_what_the_diet_will_reject():
-    table, _ = simulate()
+    # A property of the Diet (HOLD_CHINA): with the baseline China Japan accepts only 35 US
+    # offers in 4,000 runs (359 with a passive China), too few for the share below.
+    table, _ = simulate(HOLD_CHINA)
     japan_accepts = table["accepted"] & (table["proposer"] == 0)
     assert japan_accepts.sum() > 100
     doomed = japan_accepts & (table["ratification_probability"] < 0.05)
@@ -210,7 +218,7 @@ def test_under_spiral_a_firmer_commitment_provokes():
 
 
 def first_deal_rounds(style: str) -> np.ndarray:
-    _, summary = simulate({"agents.us.concession.style": style})
+    _, summary = simulate({"agents.us.concession.style": style, **HOLD_CHINA})
     rounds = summary["first_deal_round"]
     return rounds[rounds >= 0]
 
@@ -280,6 +288,7 @@ def test_higher_reversal_hazard_more_reversals_and_higher_belief():
             {
                 "agents.us.reversal_hazard.trade": hazard,
                 "agents.us.reversal_hazard.security": hazard / 10,
+                **HOLD_CHINA,
             }
         )
         reversals = summary["reversals_trade"] + summary["reversals_security"]
@@ -294,7 +303,7 @@ def test_higher_reversal_hazard_more_reversals_and_higher_belief():
 @pytest.mark.slow
 def test_a_legal_shock_raises_reversals():
     shock = [{"round": 10, "kind": "legal_shock", "value": 1.0}]
-    base = {"agents.us.concession.style": "conceder"}
+    base = {"agents.us.concession.style": "conceder", **HOLD_CHINA}
     _, calm = simulate(base)
     _, shocked = simulate({**base, "events": shock})
     count = lambda s: s["reversals_trade"] + s["reversals_security"]  # noqa: E731

@@ -57,6 +57,7 @@ def _china_inputs(n: int, rng: np.random.Generator) -> ChinaInputs:
         taiwan=rng.uniform(0, 1, n),
         previous_level=rng.integers(0, COERCION_LEVELS, n),
         detente=rng.uniform(0, 1, n),
+        signal=rng.uniform(0, 1, n),
     )
 
 

@@ -31,7 +31,16 @@ def _sigma(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def _inputs(n=1, spiral=0.0, deterrence=0.0, opportunity=0.0, taiwan=0.0, previous=0, detente=0.0):
+def _inputs(
+    n=1,
+    spiral=0.0,
+    deterrence=0.0,
+    opportunity=0.0,
+    taiwan=0.0,
+    previous=0,
+    detente=0.0,
+    signal=0.0,
+):
     def col(x):
         return np.broadcast_to(np.asarray(x, dtype=np.float64), (n,)).copy()
 
@@ -42,6 +51,7 @@ def _inputs(n=1, spiral=0.0, deterrence=0.0, opportunity=0.0, taiwan=0.0, previo
         taiwan=col(taiwan),
         previous_level=np.broadcast_to(np.asarray(previous), (n,)).astype(np.int64),
         detente=col(detente),
+        signal=col(signal),
     )
 
 
@@ -106,25 +116,37 @@ def test_perceived_terms_status_quo_and_no_credibility():
 
 
 def test_propensity_hand_example_default_omega():
-    # z = -.3 + .5·2·.875 + .5·(1.5·.48 - 1.5·.45) + 4·0 + 2·1/5 + 1·0
-    #   = -.3 + .875 + .5·.045 + .4 = .9975
+    # z = -.3 + .5·2·.875 + .5·(1.5·.48 - 1.5·.45) + 4·0 + 0·1/5 - 1·0 + (.5·4 - .5·3)·0
+    #   = -.3 + .875 + .5·.045 = .5975 (β_h 0: persistence is the inertia of the thresholds)
     z = propensity(
         _inputs(spiral=0.875, deterrence=0.45, opportunity=0.48, previous=1), ChinaSpec()
     )
-    assert z[0] == pytest.approx(0.9975, abs=1e-14)
+    assert z[0] == pytest.approx(0.5975, abs=1e-14)
 
 
 def test_propensity_taiwan_history_detente():
-    # ω .5, no Sp/De/Op: z = -.3 + 4·.5 + 2·5/5 + 1·1 = -.3 + 2 + 2 + 1 = 4.7
+    # ω .5, no Sp/De/Op: z = -.3 + 4·.5 + 0·5/5 - 1·1 = .7: a thaw lowers z (β_w < 0)
     z = propensity(_inputs(taiwan=0.5, previous=5, detente=1.0), ChinaSpec())
-    assert z[0] == pytest.approx(4.7, abs=1e-14)
+    assert z[0] == pytest.approx(0.7, abs=1e-14)
+    # with β_h 2 (the former default): + 2·5/5 = 2.7
+    spec = ChinaSpec(beta=ChinaBeta(history=2.0))
+    assert propensity(_inputs(taiwan=0.5, previous=5, detente=1.0), spec)[0] == pytest.approx(2.7)
+
+
+def test_propensity_announcement_signal_by_reading():
+    # G .25 (one commitment level): (ω·4 - (1-ω)·3)·.25 on top of z(G = 0)
+    # ω 1: +1.0 (provocation); ω 0: -.75 (resolve); ω .5: (2 - 1.5)·.25 = +.125
+    for omega, effect in ((1.0, 1.0), (0.0, -0.75), (0.5, 0.125)):
+        spec = ChinaSpec(omega=omega)
+        z = propensity(_inputs(2, signal=[0.0, 0.25]), spec)
+        assert z[1] - z[0] == pytest.approx(effect, abs=1e-14)
 
 
 def test_propensity_with_distinct_coefficients():
-    # β0 .1, β_sp 3, β_de 2, β_op .5, β_TW 1, β_h 1.5, β_w -2, ω .25;
-    # Sp .4, De .3, Op .6, TW .2, c_{t-1} 3, W .5:
-    # z = .1 + .25·3·.4 + .75·(.5·.6 - 2·.3) + 1·.2 + 1.5·3/5 - 2·.5
-    #   = .1 + .3 + .75·(-.3) + .2 + .9 - 1 = .275
+    # β0 .1, β_sp 3, β_de 2, β_op .5, β_TW 1, β_h 1.5, β_w -2, β_Gsp 2, β_Gde 1, ω .25;
+    # Sp .4, De .3, Op .6, TW .2, c_{t-1} 3, W .5, G .4:
+    # z = .1 + .25·3·.4 + .75·(.5·.6 - 2·.3) + 1·.2 + 1.5·3/5 - 2·.5 + (.25·2 - .75·1)·.4
+    #   = .1 + .3 + .75·(-.3) + .2 + .9 - 1 - .1 = .175
     spec = ChinaSpec(
         omega=0.25,
         beta=ChinaBeta(
@@ -135,12 +157,14 @@ def test_propensity_with_distinct_coefficients():
             taiwan=1.0,
             history=1.5,
             detente=-2.0,
+            signal_spiral=2.0,
+            signal_resolve=1.0,
         ),
     )
     inputs = _inputs(
-        spiral=0.4, deterrence=0.3, opportunity=0.6, taiwan=0.2, previous=3, detente=0.5
+        spiral=0.4, deterrence=0.3, opportunity=0.6, taiwan=0.2, previous=3, detente=0.5, signal=0.4
     )
-    assert propensity(inputs, spec)[0] == pytest.approx(0.275, abs=1e-14)
+    assert propensity(inputs, spec)[0] == pytest.approx(0.175, abs=1e-14)
 
 
 def test_propensity_omega_zero_ignores_spiral():
@@ -240,7 +264,9 @@ def test_omega_limits_through_perceived_terms():
     )
     firm_vs_sq = {}
     for omega in (0.0, 1.0):
-        inputs = ChinaInputs(sp, de, op, np.zeros(2), np.ones(2, dtype=np.int64), np.zeros(2))
+        inputs = ChinaInputs(
+            sp, de, op, np.zeros(2), np.ones(2, dtype=np.int64), np.zeros(2), np.zeros(2)
+        )
         firm_vs_sq[omega] = _expected_level(propensity(inputs, ChinaSpec(omega=omega)))
     assert firm_vs_sq[1.0][1] > firm_vs_sq[1.0][0]  # spiral: the firmer package provokes
     assert firm_vs_sq[0.0][1] < firm_vs_sq[0.0][0]  # deterrence: the firmer package deters
@@ -319,8 +345,12 @@ def test_rule_registry_and_ordered_logit_rule():
     assert set(CHINA_RULES) >= {"ordered_logit", "passive", "tit_for_tat"}
     inputs = _inputs(spiral=0.875, deterrence=0.45, opportunity=0.48, previous=1)
     p = CHINA_RULES["ordered_logit"].probabilities(inputs, ChinaSpec())
-    # z = .9975 (test above): P(c ≥ 1) = σ(.9975 + 1.5) = σ(2.4975)
-    assert 1 - p[0, 0] == pytest.approx(_sigma(2.4975), abs=1e-12)
+    # z = .5975 (test above), last month at level 1 (η_1 1.5, ζ .5):
+    # P(c ≥ 1) = σ(.5975 + 1.4 + 1.5) = σ(3.4975); P(c ≥ 2) = σ(.5975 + .2 - 1.5) = σ(-.7025);
+    # P(c ≥ 3) = σ(.5975 - .4 - 1.5 - .5) = σ(-1.8025)
+    assert 1 - p[0, 0] == pytest.approx(_sigma(3.4975), abs=1e-12)
+    assert p[0, 2:].sum() == pytest.approx(_sigma(-0.7025), abs=1e-12)
+    assert p[0, 3:].sum() == pytest.approx(_sigma(-1.8025), abs=1e-12)
 
 
 # --------------------------------------------------------------------------- observables
@@ -328,14 +358,15 @@ def test_rule_registry_and_ordered_logit_rule():
 
 def test_observable_tables_equal_scipy_distributions():
     tables = ObservableTables.from_spec(ObservablesSpec())
-    np.testing.assert_allclose(
-        tables.presence[0], stats.binom.cdf(np.arange(31), 30, 0.975), atol=1e-12
-    )
-    for level, rate in enumerate([2.5, 2.5, 5.0, 5.0, 5.0, 5.0]):
+    for level, p in enumerate([0.95, 0.97, 0.98, 0.98, 0.98, 0.98]):
+        np.testing.assert_allclose(
+            tables.presence[level], stats.binom.cdf(np.arange(31), 30, p), atol=1e-12
+        )
+    for level, rate in enumerate([1.5, 2.5, 4.5, 4.5, 4.5, 5.0]):
         np.testing.assert_allclose(
             tables.sea_entries[level], stats.poisson.cdf(np.arange(80), rate), atol=1e-12
         )
-    for level, rate in enumerate([0.05, 0.05, 0.05, 0.5, 0.5, 0.5]):
+    for level, rate in enumerate([0.0, 0.0, 0.01, 0.3, 0.3, 0.5]):
         np.testing.assert_allclose(
             tables.airspace[level], stats.poisson.cdf(np.arange(80), rate), atol=1e-12
         )
@@ -346,14 +377,16 @@ def test_observable_draws_at_the_smallest_and_largest_uniform():
     tables = ObservableTables.from_spec(ObservablesSpec())
     u = np.array([0.0, 1.0 - 2.0**-53])  # the extreme values rng.uniforms can return
     row = np.zeros(2, dtype=np.int64)
-    # Binomial(30, .975): P(X = 0) ≈ 1e-48 > 0 = u, so u = 0 → 0; the top uniform → 30
+    # Binomial(30, .95): P(X = 0) ≈ 1e-39 > 0 = u, so u = 0 → 0; the top uniform → 30
     assert inverse_cdf(u, tables.presence, row).tolist() == [0, 30]
-    # Poisson(.05): u = 0 → 0 (P(0) = e^-.05 ≈ .951 > 0)
-    assert inverse_cdf(u[:1], tables.airspace, row[:1]).tolist() == [0]
+    # Poisson(0) at level 0: every uniform → 0 (P(0) = 1)
+    assert inverse_cdf(u, tables.airspace, row).tolist() == [0, 0]
+    # Poisson(.3) at level 3: u = 0 → 0 (P(0) = e^-.3 ≈ .741 > 0)
+    assert inverse_cdf(u[:1], tables.airspace, row[:1] + 3).tolist() == [0]
 
 
 def test_poisson_draw_at_the_largest_uniform_stays_in_the_tail():
     tables = ObservableTables.from_spec(ObservablesSpec())
     u = np.array([1.0 - 2.0**-53])
     # P(Poisson(2.5) ≥ 25) ≈ 1e-17 < 2^-53 ≈ 1.1e-16: a correct inversion gives at most 24
-    assert inverse_cdf(u, tables.sea_entries, np.zeros(1, dtype=np.int64))[0] <= 24
+    assert inverse_cdf(u, tables.sea_entries, np.ones(1, dtype=np.int64))[0] <= 24

@@ -42,6 +42,7 @@ def _inputs(spiral, taiwan, previous, n=None):
         np.broadcast_to(taiwan, n).astype(float),
         np.asarray(previous, dtype=np.int64),
         zero,
+        zero,
     )
 
 
@@ -68,15 +69,18 @@ def test_observe_hand_example():
     # s 4, d 3, ρ̂ .1, 1 reversal: κ = 4/4·.9 = .9; Ind = .3;
     # Sp = (4-2)/4 + (3-1.8)/(5-1.8) = .875; cap = .5 + .5·2/4 = .75; De = .675;
     # Op = (1-.9)(1+.3) = .13
-    seen = observe(VIEW, DEFAULT, B([4.0]), B([3.0]), B([0.1]), B([1]), B([0.4]), B([2]), B([0.5]))
+    seen = observe(
+        VIEW, DEFAULT, B([4.0]), B([3.0]), B([0.1]), B([1]), B([0.4]), B([2]), B([0.5]), B([0.25])
+    )
     assert seen.spiral[0] == pytest.approx(0.875, abs=1e-15)
     assert seen.deterrence[0] == pytest.approx(0.675, abs=1e-15)
     assert seen.opportunity[0] == pytest.approx(0.13, abs=1e-15)
     assert (seen.taiwan[0], seen.previous_level[0], seen.detente[0]) == (0.4, 2, 0.5)
+    assert seen.signal[0] == 0.25
     # against a spiral reference of (3, 2.5): Sp = (4-3)/4 + (3-2.5)/(5-2.5) = .25 + .2 = .45
     ref = ChinaSpec(spiral_reference=SpiralReference(commitment=3, defense=2.5))
     seen = observe(
-        ChinaView.of(ref, GRID), ref, B([4.0]), B([3.0]), B([0.1]), B([1]), *[B([0])] * 3
+        ChinaView.of(ref, GRID), ref, B([4.0]), B([3.0]), B([0.1]), B([1]), *[B([0])] * 4
     )
     assert seen.spiral[0] == pytest.approx(0.45, abs=1e-15)
     assert seen.deterrence[0] == pytest.approx(0.675, abs=1e-15)  # De and Op ignore the reference
@@ -95,7 +99,7 @@ def test_observe_credibility_is_the_security_terms_kappa(b, belief, reversals):
         SecuritySpec(),
         TABLES.entrapment_from,
     ).credibility[0]
-    seen = observe(VIEW, DEFAULT, B([s]), B([d]), B([belief]), B([reversals]), *[B([0])] * 3)
+    seen = observe(VIEW, DEFAULT, B([s]), B([d]), B([belief]), B([reversals]), *[B([0])] * 4)
     cap = 0.5 + 0.5 * (d - 1.0) / 4.0
     ind = min(1.0, 0.2 + 0.1 * reversals)
     assert seen.deterrence[0] == pytest.approx(kappa * cap, abs=1e-14)
@@ -128,11 +132,13 @@ def test_react_uses_the_given_parameters():
 
 
 def test_react_ordered_logit_expected_level_and_draw():
+    """The static ordered logit (no inertia) of the former thresholds, by hand."""
     rule = CHINA_RULES["ordered_logit"]
+    static = ChinaSpec(thresholds=[-1.5, 0.5, 1.5, 5.0, 10.0], inertia=[0.0] * 6, skip_penalty=0.0)
     # z = -.3 + 4·.075 = 0: P = .1824255, .4400338, .1951152, .1757326, .0066475, .0000454;
     # cdf .1824, .6225, .8176, .9933, .99995; E = .44003 + 2·.19512 + 3·.17573 + ... = 1.384279
     u = B([0.1, 0.5, 0.7, 0.9, 0.995, 1.0 - 2.0**-53])  # the last: the top uniform
-    got = react(rule, rule.parameters({}), _inputs(0.0, 0.075, [0] * 6), DEFAULT, u, 1)
+    got = react(rule, rule.parameters({}), _inputs(0.0, 0.075, [0] * 6), static, u, 1)
     np.testing.assert_allclose(got.expected_level, 1.384279, atol=1e-6)
     assert got.level.tolist() == [0, 1, 2, 3, 4, 5]
     assert got.crossed_shock_level.tolist() == [0.0, 1.0, 1.0, 1.0, 1.0, 1.0]
@@ -148,7 +154,13 @@ def test_remember_shifts_history_and_counts_months():
 
 
 def test_on_the_water_by_level():
-    tables = ObservableTables.from_spec(ObservablesSpec())
+    tables = ObservableTables.from_spec(
+        ObservablesSpec(
+            presence_probability=[0.975] * 6,
+            sea_entry_rate=[2.5, 2.5, 5.0, 5.0, 5.0, 5.0],
+            airspace_rate=[0.05, 0.05, 0.05, 0.5, 0.5, 0.5],
+        )
+    )
     level = B([0, 2, 3, 0])
     # presence Binomial(30, .975): cdf(28) = .172, cdf(29) = .532 → u .5 → 29, u .6 → 30
     # sea entries Poisson(2.5) at levels 0-1: cdf(1) = .287, cdf(2) = .544 → u .5 → 2;

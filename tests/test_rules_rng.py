@@ -191,7 +191,14 @@ def test_inverse_cdf_hand_example_and_row_selection():
 
 
 def _observable_tables() -> ObservableTables:
-    return ObservableTables.from_spec(ObservablesSpec())
+    """Tables of known rates (the pre-2025-ladder defaults): λ 2.5 at c ≤ 1, 5 above; p .975."""
+    return ObservableTables.from_spec(
+        ObservablesSpec(
+            presence_probability=[0.975] * 6,
+            sea_entry_rate=[2.5, 2.5, 5.0, 5.0, 5.0, 5.0],
+            airspace_rate=[0.05, 0.05, 0.05, 0.5, 0.5, 0.5],
+        )
+    )
 
 
 def test_inverse_cdf_poisson_2_5_mean_and_variance():

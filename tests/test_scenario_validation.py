@@ -402,33 +402,46 @@ def test_leader_must_be_a_leader_type(tmp_path):
 
 
 def test_threshold_order(tmp_path):
-    text = edit(BASE_TEXT, "[-1.5, 0.5, 1.5, 5.0, 10.0]", "[-1.5, 0.5, 0.4, 5.0, 10.0]")
+    text = edit(BASE_TEXT, "[-1.4, -0.2, 0.4, 2.0, 2.7]", "[-1.4, -0.2, -0.3, 2.0, 2.7]")
     problem = only(check(text, tmp_path), "china.thresholds.2")
     assert problem.line == line_of(text, "thresholds:")
-    assert problem.given == "0.4"
-    assert problem.allowed == "a number > 0.5"
+    assert problem.given == "-0.3"
+    assert problem.allowed == "a number > -0.2"
 
 
 def test_threshold_count(tmp_path):
-    text = edit(BASE_TEXT, "[-1.5, 0.5, 1.5, 5.0, 10.0]", "[-1.5, 0.5, 1.5, 5.0]")
+    text = edit(BASE_TEXT, "[-1.4, -0.2, 0.4, 2.0, 2.7]", "[-1.4, -0.2, 0.4, 2.0]")
     problem = only(check(text, tmp_path), "china.thresholds")
     assert "exactly 5" in problem.message and "got 4" in problem.message
 
 
 def test_observables_per_level(tmp_path):
     text = edit(
-        BASE_TEXT, "presence_probability: [0.975, 0.975,", "presence_probability: [1.975, 0.975,"
+        BASE_TEXT, "presence_probability: [0.95, 0.97,", "presence_probability: [1.95, 0.97,"
     )
     text = edit(
         text,
-        "airspace_rate: [0.05, 0.05, 0.05, 0.5, 0.5, 0.5]",
-        "airspace_rate: [0.05, 0.05, 0.05, 0.5, 0.5]",
+        "airspace_rate: [0.0, 0.0, 0.01, 0.3, 0.3, 0.5]",
+        "airspace_rate: [0.0, 0.0, 0.01, 0.3, 0.3]",
     )
     problems = check(text, tmp_path)
     prob = only(problems, "china.observables.presence_probability.0")
     assert prob.allowed == "a number in [0, 1]"
     assert prob.line == line_of(text, "presence_probability:")
     assert "got 5" in only(problems, "china.observables.airspace_rate").message
+
+
+def test_inertia_and_threat_weights_per_level(tmp_path):
+    text = edit(BASE_TEXT, "inertia: [1.5, 1.5, 1.5, 1.0, 1.0, 0.0]", "inertia: [1.5, -1.5, 1.5]")
+    text = edit(
+        text, "threat_weights: [0, 2.5, 5, 10, 20, 30]", "threat_weights: [0, 2.5, 1, 10, 20, 30]"
+    )
+    problems = check(text, tmp_path)
+    assert "got 3" in only(problems, "china.inertia").message
+    assert only(problems, "china.inertia.1").allowed == "a number ≥ 0"
+    ladder = only(problems, "china.threat_weights.2")
+    assert ladder.given == "1" and ladder.allowed == "a number ≥ 2.5"
+    assert ladder.line == line_of(text, "threat_weights:")
 
 
 def test_grid_too_large(tmp_path):

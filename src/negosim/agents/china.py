@@ -5,8 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
-from negosim.core.china import ChinaView, observe, on_the_water, react, remember
+from negosim.core.china import (
+    ChinaView,
+    announcement_signal,
+    observe,
+    on_the_water,
+    react,
+    remember,
+    threat_index,
+)
 from negosim.core.china_rules import CHINA_RULES
 from negosim.core.observables import ObservableTables
 from negosim.core.rng import Purpose, uniform
@@ -25,21 +34,34 @@ class ChinaAgent(mesa.Agent):
         self.params = self.rule.parameters(self.spec.params)
         self.observables = ObservableTables.from_spec(self.spec.observables)
         self.view = ChinaView.of(self.spec, model.tables.grid)
+        self.threat_weights = np.asarray(self.spec.threat_weights, dtype=np.float64)
 
     def react(self, rec: RoundRecord) -> None:
         """Draw this month's level and what it looks like on the water."""
         state, grid, t = self.model.state, self.model.tables.grid, rec.round_index
         values = grid.values(state.levels)
+        firmness = values[:, [grid.commitment, grid.defense]]
+        entered = rec.columns.get("deal_entered", np.zeros(state.size, dtype=bool))
+        state.china_signal = announcement_signal(
+            self.view,
+            state.china_signal,
+            self.spec.signal_decay,
+            entered,
+            firmness,
+            state.china_seen,
+        )
+        state.china_seen = firmness
         inputs = observe(
             self.view,
             self.spec,
-            s_value=values[:, grid.commitment],
-            d_value=values[:, grid.defense],
+            s_value=firmness[:, 0],
+            d_value=firmness[:, 1],
             reversal_belief=state.reversal_belief(),
             reversals=state.reversals.sum(1),
             taiwan=state.taiwan,
             previous_level=state.coercion,
             detente=state.detente,
+            signal=state.china_signal,
         )
         reaction = react(
             self.rule,
@@ -54,6 +76,7 @@ class ChinaAgent(mesa.Agent):
         state.coercion_history, state.months_at_level = remember(
             state.coercion_history, state.months_at_level, reaction.level
         )
+        state.coercion_threat = threat_index(state.coercion_history, self.threat_weights)
         seen = on_the_water(
             self.observables,
             reaction.level,
@@ -67,8 +90,10 @@ class ChinaAgent(mesa.Agent):
             spiral=inputs.spiral,
             deterrence=inputs.deterrence,
             opportunity=inputs.opportunity,
+            announcement_signal=inputs.signal,
             presence_days=seen.presence_days,
             sea_entries=seen.sea_entries,
             airspace_violations=seen.airspace_violations,
             mean_coercion=state.mean_coercion(),
+            coercion_threat=state.coercion_threat,
         )

@@ -101,10 +101,22 @@ ROUND_TEMPLATES = (
     _r("spiral", "float64", "index", "China's spiral term Sp: how firm the alliance looks"),
     _r("deterrence", "float64", "index", "China's deterrence term De: credible, capable defence"),
     _r("opportunity", "float64", "index", "China's opportunity term Op: an uncommitted patron"),
+    _r(
+        "announcement_signal",
+        "float64",
+        "index",
+        "China's signal term G: decaying weight of announced deals that firmed the package",
+    ),
     _r("presence_days", "int64", "days", "days Chinese ships spent in the contiguous zone"),
     _r("sea_entries", "int64", "entries", "entries of Chinese ships into territorial seas"),
     _r("airspace_violations", "int64", "violations", "Chinese violations of Japan's airspace"),
     _r("mean_coercion", "float64", "level 0-5", "China's mean level over recent months (c̄)"),
+    _r(
+        "coercion_threat",
+        "float64",
+        "rung weight",
+        "the threat Japan reads from China's recent levels (T̄, mean of china.threat_weights)",
+    ),
     _r("leader_changed", "bool", "", "Japan's leader was replaced this month"),
     _r("reopened", "bool", "", "a deal in force was reopened (a reversal, or below a reservation)"),
     _r(

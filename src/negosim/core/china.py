@@ -2,10 +2,12 @@
 
 China is not at the table; it reads the alliance's moves through the deterrence model (weak
 commitments invite probing) or the spiral model (firmness provokes), Jervis (1976, ch. 3).
-This module turns the alliance's state into what China observes (:func:`observe`), draws the
-month's level with the scenario's rule (:func:`react`, rules in
-:mod:`negosim.core.china_rules`), keeps China's memory (:func:`remember`) and draws what the
-level looks like on the water (:func:`on_the_water`). All pure functions over arrays.
+This module turns the alliance's state into what China observes (:func:`observe`), including
+the signal an announced deal sends (:func:`announcement_signal`), draws the month's level with
+the scenario's rule (:func:`react`, rules in :mod:`negosim.core.china_rules`), keeps China's
+memory (:func:`remember`), turns it into the threat Japan reads (:func:`threat_index`) and
+draws what the level looks like on the water (:func:`on_the_water`). All pure functions over
+arrays.
 """
 
 from __future__ import annotations
@@ -97,6 +99,7 @@ def observe(
     taiwan: F64,
     previous_level: I64,
     detente: F64,
+    signal: F64,
 ) -> ChinaInputs:
     """What China reads off the package in force and the month's events (docs/model.md §5).
 
@@ -116,7 +119,42 @@ def observe(
         d_min=view.d_min,
         d_max=view.d_max,
     )
-    return ChinaInputs(spiral, deterrence, opportunity, taiwan, previous_level, detente)
+    return ChinaInputs(spiral, deterrence, opportunity, taiwan, previous_level, detente, signal)
+
+
+def announcement_signal(
+    view: ChinaView,
+    previous: F64,
+    decay: float,
+    announced: NDArray[np.bool_],
+    firmness: F64,
+    seen: F64,
+) -> F64:
+    """G_t = δ_G G_{t-1} + 1[deal announced] X_t, the signal of announced deals (model.md §5).
+
+    X_t = max(0, Δs)/(s_max - s_min) + max(0, Δd)/(d_max - d0): how far a deal that enters
+    into force this month (ratified, i.e. announced, last month) raised the commitment and the
+    defense budget over what China saw in force the month before, in the spiral term's units.
+    A public upgrade is read as a signal beyond the package it puts in force (Jervis 1976,
+    ch. 3: the same act is provocation to a spiral reader, resolve to a deterrence reader;
+    Fearon 1997, J. Confl. Resol. 41:1, on public commitments as costly signals); like a
+    Taiwan statement its weight decays by δ_G a month. ``firmness`` and ``seen`` are
+    (s, d) columns now and last month.
+    """
+    rise = np.maximum(0.0, firmness - seen)
+    size = rise[:, 0] / view.s_span + rise[:, 1] / max(view.d_max - view.d0, 1e-9)
+    return decay * previous + np.where(announced, size, 0.0)
+
+
+def threat_index(history: I64, weights: F64) -> F64:
+    """T̄: the mean of the rung weights τ_c over China's remembered levels (model.md §2, §5).
+
+    What Japan reads from China: ψ = ψ0 + ψ1 T̄ in Japan's security term. Higher rungs weigh
+    more than their number (τ convex): crossing the firebreaks of Kahn's (1965) ladder, from
+    grey-zone pressure to economic coercion and to an incident, changes what the rival is
+    understood to be (Snyder 1984: a greater threat, a greater fear of abandonment).
+    """
+    return weights[history].mean(axis=1)
 
 
 def draw_level(probabilities: F64, u: F64) -> I64:

@@ -33,6 +33,7 @@ class ChinaInputs:
     taiwan: F64
     previous_level: I64
     detente: F64
+    signal: F64
 
 
 class ChinaRule(Entry):
@@ -62,7 +63,16 @@ CHINA_RULES: Registry[ChinaRule] = Registry(
 
 
 def propensity(inputs: ChinaInputs, spec: ChinaSpec) -> F64:
-    """Z = β0 + ω β_sp Sp + (1-ω)(β_op Op - β_de De) + β_TW TW + β_h c_{t-1}/5 + β_w W."""
+    """China's propensity to coerce (docs/model.md §5).
+
+    z = β0 + ω β_sp Sp + (1-ω)(β_op Op - β_de De) + β_TW TW + β_h c_{t-1}/5 + β_w W
+        + (ω β_Gsp - (1-ω) β_Gde) G.
+
+    Jervis (1976, ch. 3): under the spiral reading (ω → 1) firmness Sp and an announced
+    firming G provoke; under the deterrence reading (ω → 0) doubtful credibility (Op)
+    invites probing, credible capability (De) and the resolve an announcement shows (G)
+    hold China back. β_w < 0: a thaw W lowers the propensity.
+    """
     b, w = spec.beta, spec.omega
     return (
         b.intercept
@@ -71,12 +81,36 @@ def propensity(inputs: ChinaInputs, spec: ChinaSpec) -> F64:
         + b.taiwan * inputs.taiwan
         + b.history * inputs.previous_level / float(TOP_LEVEL)
         + b.detente * inputs.detente
+        + (w * b.signal_spiral - (1.0 - w) * b.signal_resolve) * inputs.signal
     )
 
 
-def ordered_logit_probabilities(z: F64, thresholds: F64) -> F64:
-    """P(c = k), k = 0..5, from P(c ≥ k) = σ(z - θ_k) (McCullagh 1980, ordered logit)."""
-    at_least = logistic(z[:, None] - thresholds[None, :])
+def inertia_shift(previous_level: I64, inertia: F64, skip_penalty: float = 0.0) -> F64:
+    """Shift of each threshold θ_k, k = 1..5, given last month's level j (docs/model.md §5).
+
+    shift_k = +η_j for the rungs at or below j: China stays on the rung it holds unless z
+    falls η_j below its threshold; shift_k = -η_j - ζ (k - j - 1) for the rungs above j: it
+    climbs only when z clears the next threshold by η_j, and each rung skipped in one month
+    costs ζ more. The band of inaction around the rung held is the hysteresis of Dixit
+    (1989, JPE 97:3) between entry and exit thresholds; the rung-by-rung climb is Kahn's
+    (1965) escalation ladder; η_j by rung lets a grey-zone campaign be steady and a crisis
+    short. For η_j, ζ ≥ 0 the moved thresholds θ_k - shift_k stay increasing in k, so every
+    row is a distribution.
+    """
+    hold = np.asarray(inertia, dtype=np.float64)[previous_level][:, None]
+    above = np.arange(1, COERCION_LEVELS)[None, :] - previous_level[:, None]
+    return np.where(above <= 0, hold, -hold - skip_penalty * np.maximum(above - 1, 0))
+
+
+def ordered_logit_probabilities(z: F64, thresholds: F64, shift: F64 | None = None) -> F64:
+    """P(c = k), k = 0..5, from P(c ≥ k) = σ(z - θ_k + shift_k) (McCullagh 1980).
+
+    ``shift`` (one row of 5 per replicate, e.g. :func:`inertia_shift`) makes the
+    thresholds state-dependent: a dynamic ordered logit (lagged-state effects as in the
+    dynamic ordered models of Contoyannis, Jones & Rice 2004, J. Appl. Econometrics 19:4).
+    """
+    index = z[:, None] - thresholds[None, :]
+    at_least = logistic(index if shift is None else index + shift)
     upper = np.concatenate([np.ones((len(z), 1)), at_least], axis=1)
     lower = np.concatenate([at_least, np.zeros((len(z), 1))], axis=1)
     return np.clip(upper - lower, 0.0, 1.0)
@@ -91,21 +125,60 @@ def one_hot(level: I64) -> F64:
 
 @CHINA_RULES.register
 class OrderedLogit(ChinaRule):
-    """Ordered logit over levels 0-5 with the deterrence-spiral slider ω (docs/model.md §5).
+    """Ordered logit on the escalation ladder 0-5, sticky rungs, deterrence-spiral slider ω.
 
     Jervis (1976), Perception and Misperception in International Politics, ch. 3 (deterrence
-    and spiral models); McCullagh (1980), JRSS B 42:109-142 (the ordered logit).
+    and spiral models); McCullagh (1980), JRSS B 42:109-142 (the ordered logit); Kahn (1965),
+    On Escalation (the ladder); thresholds that move with last month's level
+    (:func:`inertia_shift`, Dixit 1989 hysteresis). docs/model.md §5.
     """
 
     name = "ordered_logit"
-    citation = "Jervis 1976, Perception and Misperception, ch. 3; McCullagh 1980"
+    citation = "Jervis 1976, ch. 3; Kahn 1965 (ladder); McCullagh 1980; Dixit 1989 (inertia)"
     stochastic = True
     uses_omega = True
-    reads = ("china.omega", "china.beta", "china.thresholds")
+    reads = (
+        "china.omega",
+        "china.beta",
+        "china.thresholds",
+        "china.inertia",
+        "china.skip_penalty",
+    )
 
     def rule(self, inputs: ChinaInputs, spec: ChinaSpec, params: Parameters) -> F64:
-        """Ordered-logit probabilities of the propensity Z."""
-        return ordered_logit_probabilities(propensity(inputs, spec), np.asarray(spec.thresholds))
+        """Ordered-logit probabilities of z, thresholds moved by last month's level."""
+        return ordered_logit_probabilities(
+            propensity(inputs, spec),
+            np.asarray(spec.thresholds),
+            inertia_shift(inputs.previous_level, np.asarray(spec.inertia), spec.skip_penalty),
+        )
+
+
+def transition_matrix(
+    z: float, thresholds: F64 | list[float], inertia: F64 | list[float], skip_penalty: float = 0.0
+) -> F64:
+    """P(c_t = k | c_{t-1} = j) of the ordered logit at a fixed propensity z (rows j)."""
+    previous = np.arange(COERCION_LEVELS, dtype=np.int64)
+    return ordered_logit_probabilities(
+        np.full(COERCION_LEVELS, float(z)),
+        np.asarray(thresholds, dtype=np.float64),
+        inertia_shift(previous, np.asarray(inertia, dtype=np.float64), skip_penalty),
+    )
+
+
+def stationary_distribution(transition: F64) -> F64:
+    """π with π T = π and Σ π = 1: the long-run share of months at each level (Markov chain)."""
+    n = transition.shape[0]
+    system = np.vstack([transition.T - np.eye(n), np.ones((1, n))])
+    target = np.concatenate([np.zeros(n), [1.0]])
+    pi = np.linalg.lstsq(system, target, rcond=None)[0]
+    pi = np.clip(pi, 0.0, None)
+    return pi / pi.sum()
+
+
+def persistence(transition: F64) -> float:
+    """P(c_t = c_{t-1}) in the long run: Σ_j π_j T_jj."""
+    return float(stationary_distribution(transition) @ np.diag(transition))
 
 
 @CHINA_RULES.register

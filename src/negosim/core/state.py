@@ -58,6 +58,9 @@ class BatchState:
     us_win_set_bound: F64
     us_win_set_floor: F64
     fallback: I64
+    china_signal: F64
+    china_seen: F64
+    coercion_threat: F64
 
     @property
     def size(self) -> int:
@@ -73,8 +76,8 @@ class BatchState:
         return reversal_belief(self.reversals.sum(axis=1), self.rounds_observed)
 
     def threat(self, tables: UtilityTables) -> F64:
-        """ψ, the threat Japan perceives from China's recent coercion."""
-        return threat_perception(tables.security, self.mean_coercion())
+        """ψ, the threat Japan perceives from China's recent coercion (T̄, docs/model.md §5)."""
+        return threat_perception(tables.security, self.coercion_threat)
 
 
 def initial_state(spec: ScenarioSpec, tables: UtilityTables, seeds: list[int]) -> BatchState:
@@ -120,4 +123,7 @@ def initial_state(spec: ScenarioSpec, tables: UtilityTables, seeds: list[int]) -
         us_win_set_bound=full(n, spec.agents.us.win_set_belief.prior),
         us_win_set_floor=np.zeros(n),
         fallback=status_quo.copy(),
+        china_signal=np.zeros(n),
+        china_seen=tables.grid.values(status_quo)[:, [tables.grid.commitment, tables.grid.defense]],
+        coercion_threat=full(n, spec.china.threat_weights[level0]),
     )

@@ -17,7 +17,7 @@ from negosim.core.credibility import credibility
 from negosim.core.grid import OutcomeGrid
 from negosim.core.leaders import ConcessionCurve, concession_curve
 from negosim.core.politics import political_cost_tables
-from negosim.schema import TOP_LEVEL, ScenarioSpec, SecuritySpec, ValueShape
+from negosim.schema import ScenarioSpec, SecuritySpec, ValueShape
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -75,9 +75,13 @@ def security_terms(
     return SecurityTerms(kappa, abandonment, entrapment, security)
 
 
-def threat_perception(spec: SecuritySpec, mean_coercion: F64) -> F64:
-    """ψ = ψ0 + ψ1 c̄: China's recent coercion raises the threat Japan perceives (model.md §2)."""
-    return spec.threat_base + spec.threat_per_coercion * mean_coercion
+def threat_perception(spec: SecuritySpec, coercion_threat: F64) -> F64:
+    """ψ = ψ0 + ψ1 T̄: China's recent coercion raises the threat Japan perceives (model.md §2).
+
+    T̄ is the mean rung weight of China's remembered levels (docs/model.md §5,
+    :func:`negosim.core.china.threat_index`); with weights τ_c = c it is the mean level c̄.
+    """
+    return spec.threat_base + spec.threat_per_coercion * coercion_threat
 
 
 @dataclass(frozen=True)
@@ -113,14 +117,14 @@ def block_sums(grid: OutcomeGrid, weights: F64, values: tuple[F64, ...]) -> tupl
     return state, static
 
 
-def lowest_security(spec: SecuritySpec) -> float:
+def lowest_security(spec: SecuritySpec, top_coercion_threat: float) -> float:
     """A lower bound of Sec_J over every package and belief: ψ at its top, κ = m = 0.
 
     Sec_J = 1 - γ_A ψ (1 - κ)(1 - m) - γ_E En is smallest at the highest threat China can
-    pose (c̄ at the top level), no credible commitment, no self-reliance and the most
+    pose (its threat index at the top rung's weight), no credible commitment, no self-reliance and the most
     entanglement the grid allows (docs/model.md §2).
     """
-    top_threat = spec.threat_base + spec.threat_per_coercion * TOP_LEVEL
+    top_threat = spec.threat_base + spec.threat_per_coercion * top_coercion_threat
     top_entrapment = spec.entrapment_scale * 1.0 * spec.taiwan_contingency  # s_max - (s_max - 1)
     return 1.0 - spec.gamma_abandonment * top_threat - spec.gamma_entrapment * top_entrapment
 
@@ -259,7 +263,7 @@ def build_tables(spec: ScenarioSpec) -> UtilityTables:
     u_state, u_static = _us_parts(grid, spec, us_pref, us_pref.weights)
     cost_state, cost_static = political_cost_tables(grid, spec.politics.political_cost)
     s_idx, d_idx = grid.state_levels()
-    worst_security = lowest_security(spec.agents.japan.security)
+    worst_security = lowest_security(spec.agents.japan.security, max(spec.china.threat_weights))
     w_sec = japan.security_weight
     j_low, j_scale = zip(
         *(

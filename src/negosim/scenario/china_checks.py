@@ -1,7 +1,7 @@
 """Cross-field checks of China's section.
 
-The ordered logit's thresholds and the per-level tables of observables must match the six
-coercion levels.
+The ordered logit's thresholds and inertia, the rung weights of the threat Japan reads and
+the per-level tables of observables must match the six coercion levels.
 """
 
 from __future__ import annotations
@@ -41,6 +41,33 @@ def check_china(spec: ScenarioSpec, r: Reporter) -> None:
                 "no such coercion level",
                 str(level),
                 f"an integer in [0, {COERCION_LEVELS - 1}]",
+            )
+    inertia = china.inertia
+    if len(inertia) != COERCION_LEVELS:
+        r.add(
+            "china.inertia",
+            f"expected one inertia per coercion level 0-{COERCION_LEVELS - 1}, got {len(inertia)}",
+            short_repr(inertia),
+            f"a list of exactly {COERCION_LEVELS} numbers ≥ 0",
+        )
+    for index, value in enumerate(inertia):
+        if not value >= 0:
+            r.add(f"china.inertia.{index}", "out of range", num(value), "a number ≥ 0")
+    weights = china.threat_weights
+    if len(weights) != COERCION_LEVELS:
+        r.add(
+            "china.threat_weights",
+            f"expected one weight per coercion level 0-{COERCION_LEVELS - 1}, got {len(weights)}",
+            short_repr(weights),
+            f"a list of exactly {COERCION_LEVELS} numbers",
+        )
+    for index, value in enumerate(weights):
+        if value < 0 or (index and value < weights[index - 1]):
+            r.add(
+                f"china.threat_weights.{index}",
+                "the threat of a rung must be ≥ 0 and ≥ the rung below (Kahn's ladder)",
+                num(value),
+                f"a number ≥ {num(max(0.0, weights[index - 1]) if index else 0.0)}",
             )
     observables = china.observables
     for name in ("presence_probability", "sea_entry_rate", "airspace_rate"):
