@@ -121,8 +121,8 @@ def lowest_security(spec: SecuritySpec, top_coercion_threat: float) -> float:
     """A lower bound of Sec_J over every package and belief: ψ at its top, κ = m = 0.
 
     Sec_J = 1 - γ_A ψ (1 - κ)(1 - m) - γ_E En is smallest at the highest threat China can
-    pose (its threat index at the top rung's weight), no credible commitment, no self-reliance and the most
-    entanglement the grid allows (docs/model.md §2).
+    pose (its threat index at the top rung's weight), no credible commitment, no
+    self-reliance and the most entanglement the grid allows (docs/model.md §2).
     """
     top_threat = spec.threat_base + spec.threat_per_coercion * top_coercion_threat
     top_entrapment = spec.entrapment_scale * 1.0 * spec.taiwan_contingency  # s_max - (s_max - 1)
