@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from negosim.agents.negotiator import Negotiator
-from negosim.core.election import hold_election, pick_successors
+from negosim.core.election import hold_election, pick_successors, round_of_month
 from negosim.core.leaders import leader_index
 from negosim.core.politics import (
     approval_step,
@@ -40,6 +40,10 @@ class JapanAgent(Negotiator):
             dtype=np.int64,
         )
         self.successor_cdf = np.cumsum(list(self.politics.election.successor_shares.values()))
+        #: The election's round: its calendar month counted from round 1 (start_month).
+        self.election_round = round_of_month(
+            model.spec.protocol.start_month, self.politics.election.month
+        )
 
     def _beliefs(self) -> tuple[I64, F64, F64]:
         state, tables = self.model.state, self.model.tables
@@ -137,7 +141,7 @@ class JapanAgent(Negotiator):
         """The election (its round) and, after a loss, the leader's replacement (model.md §3)."""
         state, t = self.model.state, rec.round_index
         election = self.politics.election
-        if t == election.round:
+        if t == self.election_round:
             result = hold_election(
                 state.approval,
                 t,

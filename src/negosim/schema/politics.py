@@ -64,10 +64,18 @@ class RedLine(Strict):
     announced_round: int = Field(default=0, ge=0)
 
 
-class ElectionSpec(Strict):
-    """The July 2025 upper-house election and what follows (docs/model.md §3)."""
+#: A calendar month, 'YYYY-MM' (checked at the scenario boundary, with a plain message).
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
-    round: int = Field(default=5, ge=1)
+
+class ElectionSpec(Strict):
+    """The July 2025 upper-house election and what follows (docs/model.md §3).
+
+    ``month`` is the election's calendar month; its round is counted from
+    ``protocol.start_month`` (round 1), so the two cannot drift apart.
+    """
+
+    month: str = "2025-07"  # 'YYYY-MM', checked (with start_month) in scenario.politics_checks
     approval_threshold: float = Field(default=0.30, ge=0, le=1)
     approval_scale: float = Field(default=0.03, gt=0)
     margin_after_loss: float = Field(default=-0.3, ge=-1, le=1)
