@@ -19,6 +19,7 @@ from negosim.core.politics import (
     next_approval,
     political_cost_tables,
     ratification_probability,
+    smooth_hinge,
     win_set_radius,
 )
 from negosim.schema import ApprovalSpec, ElectionSpec, PoliticalCostItem, WinSetSpec
@@ -59,6 +60,81 @@ def test_political_cost_hand_package(spec):
     assert state[b[0]] + static[g[0]] == pytest.approx(1.95, abs=1e-12)
 
 
+def test_smooth_hinge_hand_values():
+    # h = 2 (band |z| < 1): z -2 → 0; -1 → 0; 0 → 1²/4 = .25; .5 → 1.5²/4 = .5625; 1 → 1; 3 → 3
+    z = np.array([-2.0, -1.0, 0.0, 0.5, 1.0, 3.0])
+    np.testing.assert_allclose(smooth_hinge(z, 2.0), [0, 0, 0.25, 0.5625, 1, 3], atol=1e-15)
+    np.testing.assert_array_equal(smooth_hinge(z, 0.0), np.maximum(0.0, z))  # h = 0: the hinge
+
+
+def test_smoothed_cost_of_the_baseline_items_by_hand(spec):
+    costs = spec.politics.political_cost
+    # tariff: λ .05, r 10, h 10 (band 5..15): 5 → 0; 7.5 → .05·2.5²/20 = .015625;
+    # 10 → .05·10/8 = .0625; 15 → .05·5 = .25; 25 → .05·15 = .75
+    np.testing.assert_allclose(
+        issue_political_cost(np.array([5.0, 7.5, 10.0, 15.0, 25.0]), costs["tariff"]),
+        [0, 0.015625, 0.0625, 0.25, 0.75],
+        atol=1e-15,
+    )
+    # defense: λ 1, r 2.0, h .4 (band 1.8..2.2): 2.0 → .4/8 = .05; 2.1 → .3²/.8 = .1125; 3 → 1
+    np.testing.assert_allclose(
+        issue_political_cost(np.array([1.5, 2.0, 2.1, 3.0]), costs["defense_budget"]),
+        [0, 0.05, 0.1125, 1.0],
+        atol=1e-12,
+    )
+
+
+@FAST
+@given(
+    width=st.floats(0.0, 20.0),
+    z=st.lists(st.floats(-50, 50), min_size=3, max_size=3, unique=True),
+)
+def test_smooth_hinge_is_convex_nonnegative_and_within_h_over_8_of_the_hinge(width, z):
+    x = np.sort(np.array(z))
+    y = smooth_hinge(x, width)
+    hinge = np.maximum(0.0, x)
+    assert np.all(y >= 0.0)
+    assert np.all(y >= hinge - 1e-12)  # never cheaper than the hinge ...
+    assert np.all(y <= hinge + width / 8 + 1e-12)  # ... and at most h/8 dearer (at z = 0)
+    # convex: the middle point lies on or below the chord of the outer two
+    t = (x[1] - x[0]) / (x[2] - x[0])
+    assert y[1] <= (1 - t) * y[0] + t * y[2] + 1e-9
+    outside = np.abs(x) >= width / 2
+    np.testing.assert_allclose(y[outside], hinge[outside], atol=1e-12)  # equal off the band
+
+
+@FAST
+@given(z=st.floats(-5, 5), width=st.floats(1e-6, 4.0))
+def test_smooth_hinge_approaches_the_hinge_as_the_width_shrinks(z, width):
+    gaps = [float(smooth_hinge(np.array([z]), width / 10**k)[0]) - max(0.0, z) for k in range(4)]
+    assert all(0.0 <= g <= width / 10**k / 8 + 1e-12 for k, g in enumerate(gaps))
+    assert gaps == sorted(gaps, reverse=True)  # the gap never grows as h shrinks
+
+
+def test_smooth_hinge_slope_is_continuous():
+    # the marginal cost rises from 0 to 1 across the band without a jump: finite differences
+    # of step 1e-6 on either side of ±h/2 and of 0 agree to 1e-5
+    width, eps = 2.0, 1e-6
+    for point in (-1.0, 0.0, 1.0):
+        left = (
+            smooth_hinge(np.array([point]), width) - smooth_hinge(np.array([point - eps]), width)
+        ) / eps
+        right = (
+            smooth_hinge(np.array([point + eps]), width) - smooth_hinge(np.array([point]), width)
+        ) / eps
+        assert abs(float(left[0]) - float(right[0])) < 1e-5
+
+
+def _smooth_brute(x: np.ndarray, item: PoliticalCostItem) -> np.ndarray:
+    """λ ρ_h(z) written case by case (an independent transcription of docs/model.md §3)."""
+    z = (x - item.reference) * (1.0 if item.direction == "up" else -1.0)
+    h = item.smoothness
+    out = np.maximum(0.0, z)
+    band = np.abs(z) < h / 2
+    out[band] = (z[band] + h / 2) ** 2 / (2 * h)
+    return item.cost * out
+
+
 def test_political_cost_tables_equal_brute_force_on_full_grid(spec):
     grid = OutcomeGrid.from_issues(spec.issues)
     state, static = political_cost_tables(grid, spec.politics.political_cost)
@@ -69,12 +145,23 @@ def test_political_cost_tables_equal_brute_force_on_full_grid(spec):
     names = [a.name for a in grid.axes]
     brute = np.zeros(grid.size)
     for name, item in spec.politics.political_cost.items():
-        x = values[:, names.index(name)]
-        brute += item.cost * np.maximum(0.0, x - item.reference)  # all "up" in the baseline
+        brute += _smooth_brute(values[:, names.index(name)], item)
     np.testing.assert_allclose(state[b] + static[g], brute, rtol=0, atol=1e-12)
-    # max: d 5 → 3, τ 50 → 2, I 1000 → .7; total 5.7; s carries no cost
+    # max: d 5 → 3, τ 50 → 2, I 1000 → .7 (all beyond their bands); total 5.7; s carries no cost
     assert brute.max() == pytest.approx(5.7, abs=1e-12)
     assert brute.min() == 0.0
+
+
+def test_smoothing_moves_costs_only_inside_the_bands(spec):
+    """Beyond r + h/2 and below r - h/2 the smoothed table equals the hinge's."""
+    grid = OutcomeGrid.from_issues(spec.issues)
+    for name, item in spec.politics.political_cost.items():
+        x = grid.axes[[a.name for a in grid.axes].index(name)].values
+        hinge = PoliticalCostItem(reference=item.reference, cost=item.cost)
+        smooth, sharp = issue_political_cost(x, item), issue_political_cost(x, hinge)
+        off = np.abs(x - item.reference) >= item.smoothness / 2
+        np.testing.assert_allclose(smooth[off], sharp[off], atol=1e-12)
+        assert np.all(smooth[~off] >= sharp[~off])
 
 
 # --------------------------------------------------------------------------- win set
@@ -115,18 +202,20 @@ def test_ratification_at_approval_limits():
 
 
 def test_ratification_at_zero_approval_for_every_positive_cost_of_the_grid(spec):
-    """K = 0: P_rat = σ(-L/.03). Small for every grid cost, tiny (< 5e-5) from L = .3 up.
+    """K = 0: P_rat = σ(-L/.03). Below one half for every grid cost, tiny from L = .3 up.
 
-    The smallest positive cost on the grid is .05 (I = 350: .001·50; d = 2.1 costs .1,
-    τ = 12.5 costs .125), where P_rat = σ(-5/3) ≈ .159; a zero-cost package keeps σ(0) = .5.
+    With the smoothed costs the smallest positive cost on the grid is .00625 (I = 250, inside
+    the pledge's band 200..400: .001·50²/400; d = 1.9 costs .1²/.8 = .0125, τ = 7.5 costs
+    .05·2.5²/20 = .015625), where P_rat = σ(-.00625/.03) ≈ .448; a zero-cost package keeps
+    σ(0) = .5. (Costs below 1e-12 are rounding residue at a band's lower edge.)
     """
     grid = OutcomeGrid.from_issues(spec.issues)
     state, static = political_cost_tables(grid, spec.politics.political_cost)
     costs = (state[:, None] + static[None, :]).ravel()
-    positive = np.unique(costs[costs > 0])
-    assert positive.min() == pytest.approx(0.05, abs=1e-12)
+    positive = np.unique(costs[costs > 1e-12])
+    assert positive.min() == pytest.approx(0.00625, abs=1e-12)
     p = ratification_probability(np.zeros(positive.size), positive, WIN)
-    assert p.max() == pytest.approx(1 / (1 + math.exp(0.05 / 0.03)), rel=1e-9)  # ≈ .159
+    assert p.max() == pytest.approx(1 / (1 + math.exp(0.00625 / 0.03)), rel=1e-9)  # ≈ .448
     assert ratification_probability(np.zeros(1), np.zeros(1), WIN)[0] == 0.5
     assert np.all(np.diff(p) <= 0)  # costs sorted ascending
     big = positive >= 0.3

@@ -31,16 +31,39 @@ def logistic(x: F64 | float) -> F64:
     return np.exp(-np.logaddexp(0.0, -x))
 
 
+def smooth_hinge(z: F64, width: float) -> F64:
+    """ρ_h(z): max(0, z) with its kink replaced by a parabola over |z| < h/2 (docs/model.md §3).
+
+    ρ_h(z) = 0 for z ≤ -h/2, (z + h/2)²/(2h) for |z| < h/2, z for z ≥ h/2: convex,
+    non-negative, continuously differentiable (slope rises from 0 to 1 across the band), equal
+    to the hinge outside the band and at most h/8 above it inside (at z = 0); h = 0 is the
+    hinge itself. It is the Moreau envelope (Huber-type smoothing) of the hinge: Huber 1964
+    (Annals of Mathematical Statistics 35:1), Nesterov 2005 (Mathematical Programming 103:1).
+    """
+    z = np.asarray(z, dtype=np.float64)
+    if width <= 0.0:
+        return np.maximum(0.0, z)
+    half = 0.5 * width
+    inside = np.clip(z + half, 0.0, width)  # ≤ h, so the square over 2h cannot overflow
+    return np.where(z >= half, z, inside * inside / (2.0 * width))
+
+
 def issue_political_cost(values: F64, item: PoliticalCostItem) -> F64:
-    """λ_k max(0, dir_k (x_k - r_k)): concessions beyond the domestic reference point."""
+    """λ_k ρ_h(dir_k (x_k - r_k)): concessions beyond the domestic reference point (§3).
+
+    The hinge max(0, ·) of the original design is smoothed over a band of width h_k
+    (``smoothness``, in the issue's unit) around r_k: the Diet's tolerance does not end at a
+    sharp line, so the marginal cost rises from 0 to λ_k across the band instead of jumping
+    at r_k, and deals are no longer pinned on the reference (issue 7, item 4). [negosim]
+    """
     sign = 1.0 if item.direction == "up" else -1.0
-    return item.cost * np.maximum(0.0, sign * (values - item.reference))
+    return item.cost * smooth_hinge(sign * (values - item.reference), item.smoothness)
 
 
 def political_cost_tables(
     grid: OutcomeGrid, costs: dict[str, PoliticalCostItem]
 ) -> tuple[F64, F64]:
-    """L_J = Σ_k λ_k max(0, dir_k (x_k - r_k)) (model.md §3), split into the grid's two blocks."""
+    """L_J = Σ_k λ_k ρ_h(dir_k (x_k - r_k)) (docs/model.md §3), split into the grid's blocks."""
     per_issue = [
         issue_political_cost(a.values, costs[a.name])
         if a.name in costs

@@ -24,11 +24,16 @@ class LeaderType(PreferenceSpec):
 
 
 class PoliticalCostItem(Strict):
-    """Domestic reference point r_k and cost λ_k per unit beyond it (docs/model.md §3)."""
+    """Domestic reference point r_k, cost λ_k per unit beyond it, smoothing width h_k (§3).
+
+    ``smoothness`` h_k (in the issue's unit) is the band around r_k over which the marginal
+    cost rises from 0 to λ_k (docs/model.md §3); 0 is the original hinge.
+    """
 
     reference: float
     cost: float = Field(ge=0)
     direction: Direction = "up"
+    smoothness: float = Field(default=0.0, ge=0)
 
 
 class WinSetSpec(Strict):
