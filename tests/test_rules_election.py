@@ -68,3 +68,12 @@ def test_election_month_is_checked_against_start_month(tmp_path, old, new, path,
     assert problem.path == path
     assert words in problem.message
     assert problem.line == line_of(text, new)
+
+
+def test_the_old_fixed_successor_approval_gets_a_moved_hint(tmp_path):
+    anchor = "    successor_shares: {dove: 0.3, centrist: 0.3, hawk: 0.4}\n"
+    text = edit(BASE_TEXT, anchor, anchor + "    approval_after_replacement: 0.47\n")
+    [problem] = _problems(text, tmp_path)
+    assert problem.path == "politics.election.approval_after_replacement"
+    assert problem.line == line_of(text, "approval_after_replacement")
+    assert "politics.approval.equilibrium + politics.approval.honeymoon" in problem.message

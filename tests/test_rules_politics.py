@@ -13,10 +13,12 @@ from hypothesis import strategies as st
 from negosim.core.grid import OutcomeGrid
 from negosim.core.politics import (
     audience_cost,
+    honeymoon_decay,
     issue_political_cost,
     logistic,
     majority_loss_probability,
     next_approval,
+    next_honeymoon,
     political_cost_tables,
     ratification_probability,
     smooth_hinge,
@@ -345,6 +347,56 @@ def test_next_approval_always_in_unit_interval(a, gain, shock, rally, pen, noise
         APPROVAL,
     )
     assert 0.0 <= out[0] <= 1.0
+
+
+def test_partial_adjustment_closes_a_share_alpha_of_the_gap():
+    # α .2, A* .34, no shocks: .54 → .54 + .2(.34 - .54) = .50; .14 → .18; .34 stays
+    z = np.zeros(3)
+    out = next_approval(np.array([0.54, 0.14, 0.34]), z, z, z, z, z, APPROVAL)
+    np.testing.assert_allclose(out, [0.50, 0.18, 0.34], atol=1e-15)
+
+
+def test_honeymoon_decays_at_its_half_life_on_top_of_the_adjustment():
+    # A .47 = B .34 + H .13, T½ 2: δ = 2^-.5 = .7071068; B stays at A* .34, H → .0919239
+    z = np.zeros(1)
+    out = next_approval(np.array([0.47]), z, z, z, z, z, APPROVAL, honeymoon=np.array([0.13]))
+    assert out[0] == pytest.approx(0.34 + 0.13 / math.sqrt(2), abs=1e-15)
+    assert next_honeymoon(np.array([0.13]), APPROVAL)[0] == pytest.approx(0.13 / math.sqrt(2))
+    assert honeymoon_decay(ApprovalSpec(honeymoon_half_life=1.0)) == 0.5
+
+
+def test_a_launch_at_equilibrium_plus_honeymoon_halves_its_excess_every_half_life():
+    """Without shocks A_t - A* = H0 2^(-t/T½): the excess over A* halves every T½ months."""
+    spec, z = ApprovalSpec(), np.zeros(1)
+    a, h = np.array([spec.equilibrium + spec.honeymoon]), np.array([spec.honeymoon])
+    path = []
+    for _ in range(6):
+        a, h = next_approval(a, z, z, z, z, z, spec, honeymoon=h), next_honeymoon(h, spec)
+        path.append(a[0] - spec.equilibrium)
+    want = [spec.honeymoon * 0.5 ** (t / spec.honeymoon_half_life) for t in range(1, 7)]
+    np.testing.assert_allclose(path, want, atol=1e-15)
+
+
+@FAST
+@given(a=st.floats(0, 1), months=st.integers(1, 40))
+def test_approval_without_shocks_reverts_monotonically_to_equilibrium(a, months):
+    z = np.zeros(1)
+    gap = abs(a - APPROVAL.equilibrium)
+    out = np.array([a])
+    for _ in range(months):
+        out = next_approval(out, z, z, z, z, z, APPROVAL)
+    # |A_t - A*| = (1 - α)^t |A_0 - A*|
+    assert abs(out[0] - APPROVAL.equilibrium) == pytest.approx(gap * 0.8**months, abs=1e-12)
+
+
+def test_a_shock_decays_instead_of_persisting():
+    """A one-off +.05 shock: with α .2 it is .05·.8^11 ≈ .0043 after 11 more months (α 0: .05)."""
+    one, z = np.ones(1), np.zeros(1)
+    for spec, left in ((APPROVAL, 0.05 * 0.8**11), (ApprovalSpec(adjustment=0.0), 0.05)):
+        a = next_approval(np.array([spec.equilibrium]), z, z, z, 0.05 * -one, z, spec)
+        for _ in range(11):
+            a = next_approval(a, z, z, z, z, z, spec)
+        assert a[0] - spec.equilibrium == pytest.approx(left, abs=1e-12)
 
 
 def test_audience_cost_grows_with_time_since_announcement():

@@ -12,6 +12,7 @@ from negosim.core.election import hold_election, pick_successors, round_of_month
 from negosim.core.leaders import leader_index
 from negosim.core.politics import (
     approval_step,
+    next_honeymoon,
     ratification_probability,
     weak_government_exponent,
     win_set_radius,
@@ -138,7 +139,11 @@ class JapanAgent(Negotiator):
         return agreed & (draw < probability)
 
     def domestic_politics(self, rec: RoundRecord) -> None:
-        """The election (its round) and, after a loss, the leader's replacement (model.md §3)."""
+        """The election (its month's round) and, after a loss, the leader's replacement (§3).
+
+        A successor takes office at A* + honeymoon, whatever its predecessor's approval
+        (docs/model.md §3), and its cabinet forms from that round on.
+        """
         state, t = self.model.state, rec.round_index
         election = self.politics.election
         if t == self.election_round:
@@ -160,13 +165,18 @@ class JapanAgent(Negotiator):
             )
             state.leader[due] = successor[due]
             state.leader_replaced |= due
-            if election.approval_after_replacement is not None:
-                state.approval[due] = election.approval_after_replacement
+            state.took_office[due] = t
+            approval = self.politics.approval
+            state.approval[due] = approval.equilibrium + approval.honeymoon
+            state.honeymoon[due] = approval.honeymoon
         rec.columns.update(leader_changed=due)
 
     def update_approval(self, rec: RoundRecord) -> None:
-        """A_{t+1} from the month's deal, tariff shocks, rally, costs and noise (model.md §3)."""
-        state = self.model.state
+        """A_{t+1}: partial adjustment to A*, the honeymoon's decay, the month's shocks (§3).
+
+        Shocks: the month's deal, tariff moves, rally, audience and reversal costs, noise.
+        """
+        state, spec = self.model.state, self.politics.approval
         noise = standard_normal(state.keys, rec.round_index, Purpose.APPROVAL_NOISE)
         state.approval = approval_step(
             state.approval,
@@ -175,5 +185,7 @@ class JapanAgent(Negotiator):
             rec.tariff_change,
             rec.penalties,
             noise,
-            self.politics.approval,
+            spec,
+            state.honeymoon,
         )
+        state.honeymoon = next_honeymoon(state.honeymoon, spec)

@@ -106,6 +106,21 @@ def majority_loss_probability(approval: F64, spec: ElectionSpec) -> F64:
     return logistic((spec.approval_threshold - approval) / spec.approval_scale)
 
 
+def honeymoon_decay(spec: ApprovalSpec) -> float:
+    """δ = 2^(-1/T½): the share of a honeymoon left after one month (docs/model.md §3)."""
+    return 0.5 ** (1.0 / spec.honeymoon_half_life)
+
+
+def next_honeymoon(honeymoon: F64, spec: ApprovalSpec) -> F64:
+    """H_{t+1} = δ H_t: a new cabinet's launch bonus halves every T½ months (§3).
+
+    Mueller (1970, APSR 64:1): a leader's popularity declines from the start of a term; for
+    Japanese cabinets the fall is fast (Suga 74 % Sept 2020 → 45 % Dec 2020, Yomiuri;
+    Ishiba 46 % Oct 2024 → 34 % Nov 2024, Asahi), hence T½ = 2 months in the baseline.
+    """
+    return honeymoon * honeymoon_decay(spec)
+
+
 def next_approval(
     approval: F64,
     deal_gain: F64,
@@ -114,22 +129,31 @@ def next_approval(
     penalties: F64,
     noise: F64,
     spec: ApprovalSpec,
+    honeymoon: F64 | None = None,
 ) -> F64:
-    """A_{t+1} = A_t + φ_deal ΔU_J - φ_τ Δτ + φ_rally 1[c ≥ 3] - costs + N(0, σ) (docs/model.md §3).
+    """A_{t+1} = A_t + α (A* + H_t - A_t) - (1 - δ) H_t + shocks + σ ε (docs/model.md §3).
 
-    ``deal_gain`` is ΔU_J for replicates whose deal entered into force this round (0
-    elsewhere); ``rally`` is 1 where China's level reached the rally level; ``penalties``
-    collects audience costs and reversal costs; ``noise`` is standard normal.
+    Approval is a partial-adjustment (error-correction) process: it moves a share α a month
+    back towards the cabinet's equilibrium A* (Clarke & Stewart 1994, AJPS 38:4; Ostrom &
+    Smith 1993, Political Analysis 4; a bounded share cannot be a random walk), on top of a
+    honeymoon H_t that decays on its own, deterministically (δ, see
+    :func:`next_honeymoon`). Equivalently, with B_t = A_t - H_t: B_{t+1} = B_t + α (A* - B_t)
+    + shocks + σ ε and A_{t+1} = B_{t+1} + δ H_t. The shocks are the month's: φ_deal ΔU_J
+    (``deal_gain``, 0 where no deal entered into force) - φ_τ Δτ (``tariff_shock``) +
+    φ_rally 1[c ≥ 3] (``rally``) - audience and reversal costs (``penalties``); ``noise``
+    is standard normal. Clipped to [0, 1].
     """
-    updated = (
-        approval
-        + spec.per_deal_utility * deal_gain
+    held = np.zeros_like(approval) if honeymoon is None else honeymoon
+    base = approval - held
+    shocks = (
+        spec.per_deal_utility * deal_gain
         - spec.per_tariff_point * tariff_shock
         + spec.rally * rally
         - penalties
         + spec.noise_sd * noise
     )
-    return np.clip(updated, 0.0, 1.0)
+    updated = base + spec.adjustment * (spec.equilibrium - base) + shocks
+    return np.clip(updated + held * honeymoon_decay(spec), 0.0, 1.0)
 
 
 def approval_step(
@@ -140,6 +164,7 @@ def approval_step(
     penalties: F64,
     noise: F64,
     spec: ApprovalSpec,
+    honeymoon: F64 | None = None,
 ) -> F64:
     """Next month's approval, with the rally when China's level reached ``rally_level``.
 
@@ -147,7 +172,9 @@ def approval_step(
     scenario's rally level; the rest is :func:`next_approval`.
     """
     rally = (coercion >= spec.rally_level).astype(np.float64)
-    return next_approval(approval, deal_gain, tariff_shock, rally, penalties, noise, spec)
+    return next_approval(
+        approval, deal_gain, tariff_shock, rally, penalties, noise, spec, honeymoon
+    )
 
 
 def weak_government_exponent(e: F64, approval: F64, spec: WeakGovernance) -> F64:

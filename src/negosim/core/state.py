@@ -55,6 +55,8 @@ class BatchState:
     asia: F64
     nikkei_peak: F64
     nikkei_max_drawdown: F64
+    honeymoon: F64
+    took_office: I64
 
     @property
     def size(self) -> int:
@@ -77,7 +79,9 @@ class BatchState:
 def initial_state(spec: ScenarioSpec, tables: UtilityTables, seeds: list[int]) -> BatchState:
     """Month zero: the status quo in force, February 2025 approval and coercion.
 
-    ``leader`` starts at the sitting leader's index among ``politics.leader_types``.
+    ``leader`` starts at the sitting leader's index among ``politics.leader_types``; the
+    part ``honeymoon`` of its approval is a honeymoon still decaying (docs/model.md §3), and
+    ``took_office`` is the round its cabinet formed (0: before the run, fully formed).
     """
     n = len(seeds)
     status_quo = np.tile(tables.grid.status_quo(), (n, 1))
@@ -114,4 +118,6 @@ def initial_state(spec: ScenarioSpec, tables: UtilityTables, seeds: list[int]) -
         asia=full(n, markets.initial_asia),
         nikkei_peak=full(n, markets.initial_nikkei),
         nikkei_max_drawdown=np.zeros(n),
+        honeymoon=full(n, spec.politics.approval.initial_honeymoon),
+        took_office=np.zeros(n, dtype=np.int64),
     )

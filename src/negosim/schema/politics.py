@@ -48,9 +48,19 @@ class WinSetSpec(Strict):
 
 
 class ApprovalSpec(Strict):
-    """Approval dynamics (docs/model.md §3)."""
+    """Approval dynamics: partial adjustment towards A*, a decaying honeymoon (docs/model.md §3).
+
+    ``equilibrium`` is A*, ``adjustment`` the monthly share α of the gap closed; a new leader
+    starts at A* + ``honeymoon``, which halves every ``honeymoon_half_life`` months;
+    ``initial_honeymoon`` is the part of ``initial`` that is a honeymoon still decaying.
+    """
 
     initial: float = Field(default=0.34, ge=0, le=1)
+    equilibrium: float = Field(default=0.34, ge=0, le=1)
+    adjustment: float = Field(default=0.2, ge=0, le=1)
+    honeymoon: float = Field(default=0.13, ge=0, le=1)
+    honeymoon_half_life: float = Field(default=2.0, gt=0)
+    initial_honeymoon: float = Field(default=0.0, ge=0, le=1)
     per_deal_utility: float = 0.25
     per_tariff_point: float = 0.003
     rally: float = 0.01
@@ -87,7 +97,6 @@ class ElectionSpec(Strict):
     replacement_probability: float = Field(default=0.7, ge=0, le=1)
     replacement_delay: list[int] = Field(default=[2, 3], min_length=2, max_length=2)
     successor_shares: dict[str, float] = {"dove": 0.3, "centrist": 0.3, "hawk": 0.4}
-    approval_after_replacement: float | None = Field(default=0.47, ge=0, le=1)
 
 
 class PoliticsSpec(Strict):
