@@ -103,8 +103,20 @@ def election_rows(n: int) -> None:
         print(
             paired(f"deal rate, {label} - kept", lost[2]["deal_reached"], kept[2]["deal_reached"])
         )
-        print(paired(f"U_J0, {label} - kept", sitting_utility(lost[0]), sitting_utility(kept[0])))
-        print(paired(f"U_US, {label} - kept", lost[2]["us_utility"], kept[2]["us_utility"]))
+        for name, a, b in (
+            ("U_J", lost[2]["japan_utility"], kept[2]["japan_utility"]),
+            ("U_J0", sitting_utility(lost[0]), sitting_utility(kept[0])),
+            ("U_US", lost[2]["us_utility"], kept[2]["us_utility"]),
+        ):
+            print(paired(f"{name}, {label} - kept", a, b))
+        both = lost[2]["deal_reached"] & kept[2]["deal_reached"]
+        print(
+            paired(
+                f"U_J0 where both deal ({both.sum()}), {label} - kept",
+                sitting_utility(lost[0])[both],
+                sitting_utility(kept[0])[both],
+            )
+        )
 
 
 def approval_rows(n: int) -> None:

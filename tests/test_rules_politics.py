@@ -13,6 +13,9 @@ from hypothesis import strategies as st
 from negosim.core.grid import OutcomeGrid
 from negosim.core.politics import (
     audience_cost,
+    diet_ratification_probability,
+    diet_win_set,
+    formation_factor,
     honeymoon_decay,
     issue_political_cost,
     logistic,
@@ -405,3 +408,56 @@ def test_audience_cost_grows_with_time_since_announcement():
     np.testing.assert_allclose(got, [0.03, 0.045, 0.06], atol=1e-15)
     series = [audience_cost(t, 2, 12, APPROVAL) for t in range(2, 13)]
     assert np.all(np.diff(series) > 0)
+
+
+# ------------------------------------------------------------- divided Diet, cabinet formation
+
+
+def test_formation_factor_grows_from_zero_to_whole():
+    # took office in round 8, F = 2: round 8 → 0, 9 → .5, 10 → 1, 12 → 1; in office before
+    # the run (0) → 1
+    took = np.array([8, 8, 8, 8, 0])
+    got = [formation_factor(t, took, 2)[i] for i, t in enumerate((8, 9, 10, 12, 5))]
+    np.testing.assert_allclose(got, [0.0, 0.5, 1.0, 1.0, 1.0], atol=1e-15)
+    np.testing.assert_array_equal(formation_factor(8, np.array([8]), 0), [1.0])  # F = 0: at once
+
+
+def test_diet_win_set_is_capped_by_the_opposition_once_divided():
+    # K_O .25: divided .5 → .25, divided .1 → .1 (the coalition binds), united .5 → .5
+    k = diet_win_set(np.array([0.5, 0.1, 0.5]), np.array([True, True, False]), WIN)
+    np.testing.assert_allclose(k, [0.25, 0.1, 0.5], atol=1e-15)
+
+
+def test_divided_diet_ratification_needs_both_votes():
+    # K_C .5, L .25: united σ(.25/.03) = .99976; divided × σ((.25 - .25)/.03) = .5 → .49988
+    cost, k, formed = np.array([0.25, 0.25]), np.array([0.5, 0.5]), np.ones(2)
+    p = diet_ratification_probability(k, formed, cost, np.array([False, True]), WIN)
+    united = 1 / (1 + math.exp(-0.25 / 0.03))
+    np.testing.assert_allclose(p, [united, 0.5 * united], rtol=1e-12)
+
+
+def test_a_cabinet_in_its_first_month_passes_nothing():
+    # g = 0: even a package without political cost (σ(0) = .5 otherwise) is not voted on
+    zero, one = np.zeros(2), np.ones(2)
+    p = diet_ratification_probability(zero, np.array([0.0, 0.5]), zero, np.zeros(2, bool), WIN)
+    np.testing.assert_allclose(p, [0.0, 0.5], atol=1e-15)
+    assert diet_ratification_probability(one, one, zero, np.ones(2, bool), WIN).min() > 0
+
+
+@FAST
+@given(
+    coalition=st.floats(0, 3),
+    cost=st.floats(0, 6),
+    opposition=st.floats(0, 3),
+)
+def test_a_second_veto_player_never_widens_the_win_set_nor_raises_p_rat(
+    coalition, cost, opposition
+):
+    """Tsebelis (2002): adding a veto player can only shrink the win-set of the status quo."""
+    spec = WinSetSpec(opposition_radius=opposition)
+    k, c = np.array([coalition, coalition]), np.array([cost, cost])
+    divided = np.array([False, True])
+    radius = diet_win_set(k, divided, spec)
+    assert radius[1] <= radius[0]
+    p = diet_ratification_probability(k, np.ones(2), c, divided, spec)
+    assert p[1] <= p[0]

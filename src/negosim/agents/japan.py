@@ -12,8 +12,10 @@ from negosim.core.election import hold_election, pick_successors, round_of_month
 from negosim.core.leaders import leader_index
 from negosim.core.politics import (
     approval_step,
+    diet_ratification_probability,
+    diet_win_set,
+    formation_factor,
     next_honeymoon,
-    ratification_probability,
     weak_government_exponent,
     win_set_radius,
 )
@@ -94,9 +96,23 @@ class JapanAgent(Negotiator):
         return self.model.search.best_own("japan", *self._beliefs())
 
     def win_set(self) -> F64:
-        """K, the win-set radius at today's approval and majority margin."""
-        state = self.model.state
-        return win_set_radius(state.approval, state.majority_margin, self.politics.win_set)
+        """K, the win-set radius the Diet ratifies at even odds this month (model.md §3).
+
+        The coalition's radius at today's approval and margin, times the cabinet's formation
+        g, capped by the opposition's K_O once the upper house is lost.
+        """
+        coalition, formation = self.coalition_radius()
+        divided = self.model.state.majority_lost
+        return diet_win_set(coalition * formation, divided, self.politics.win_set)
+
+    def coalition_radius(self) -> tuple[F64, F64]:
+        """The coalition's own radius K_C at today's approval and margin, and its formation g."""
+        state, spec = self.model.state, self.politics.win_set
+        coalition = win_set_radius(state.approval, state.majority_margin, spec)
+        formation = formation_factor(
+            self.model.steps, state.took_office, self.politics.election.formation_months
+        )
+        return coalition, formation
 
     def offers(self, target: F64, active: B) -> tuple[I64, I64]:
         """Trade-off offers kept inside the win-set: the Diet must be able to pass them."""
@@ -127,10 +143,20 @@ class JapanAgent(Negotiator):
         return tables.cost_state[b] + tables.cost_static[g]
 
     def ratify(self, rec: RoundRecord, b: I64, g: I64, agreed: B) -> B:
-        """The Diet's vote: P_rat = σ((K - L_J)/σ_r); a failure is involuntary defection."""
+        """The Diet's vote: P_rat = σ((K - L_J)/σ_r); a failure is involuntary defection.
+
+        Once the upper house is lost the opposition partner votes too (docs/model.md §3).
+        """
         safe_b, safe_g = np.maximum(b, 0), np.maximum(g, 0)
         cost = self.political_cost(safe_b, safe_g)
-        probability = ratification_probability(self.win_set(), cost, self.politics.win_set)
+        coalition, formation = self.coalition_radius()
+        probability = diet_ratification_probability(
+            coalition * formation,
+            formation,
+            cost,
+            self.model.state.majority_lost,
+            self.politics.win_set,
+        )
         draw = uniform(self.model.state.keys, rec.round_index, Purpose.RATIFICATION)
         rec.columns.update(
             political_cost=np.where(b >= 0, cost, np.nan),

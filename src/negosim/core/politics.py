@@ -1,7 +1,9 @@
 """Japan's domestic politics: the second level of Putnam's (1988) two-level game.
 
 Pure functions over arrays with a leading replicate axis. The political cost of a package is
-tabulated once (it depends on the package only); the win-set radius moves with approval.
+tabulated once (it depends on the package only); the win-set radius moves with approval and
+the majority, shrinks to the opposition's once the upper house is lost, and grows from zero
+while a new cabinet forms.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
     from negosim.core.grid import OutcomeGrid
 
 F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+B = NDArray[np.bool_]
 
 
 def logistic(x: F64 | float) -> F64:
@@ -88,9 +92,59 @@ def win_set_radius(approval: F64, majority_margin: F64, spec: WinSetSpec) -> F64
     return np.maximum(0.0, spec.base_radius * scale * (1.0 + spec.margin_effect * majority_margin))
 
 
+def formation_factor(round_index: int, took_office: I64, months: int) -> F64:
+    """Formation g = min(1, (t - t_in)/F): a new cabinet's win-set grows from 0 as it forms.
+
+    docs/model.md §3.
+
+    A successor cannot conclude at once: after the party vote it needs the Diet's designation,
+    a cabinet and a Diet session before it can carry a package (Ishiba: LDP president 27 Sept
+    2024, prime minister 1 Oct, re-designated 11 Nov, first policy speech 29 Nov). In the month
+    it takes office (t = t_in) its radius is 0, after F months it is whole. A cabinet in
+    office before the run (t_in ≤ 0) or F = 0 gives g = 1. [negosim]
+    """
+    if months <= 0:
+        return np.ones(len(took_office))
+    g = np.clip((round_index - took_office) / months, 0.0, 1.0)
+    return np.where(took_office <= 0, 1.0, g)
+
+
+def diet_win_set(coalition: F64, divided: B, spec: WinSetSpec) -> F64:
+    """K = g K_C, or min(g K_C, K_O) once the upper house is lost (Tsebelis 2002; §3).
+
+    ``coalition`` is the coalition's formed radius g K_C (:func:`win_set_radius` times
+    :func:`formation_factor`). A divided Diet adds a veto player: without a majority in either
+    house the coalition needs an opposition partner's votes as well, and a package passes only
+    inside both players' win-sets (Tsebelis 2002, Veto Players, ch. 1: adding a veto player
+    can only shrink the win-set of the status quo). The partner, who has just beaten the
+    government at the polls, tolerates at most the political cost K_O
+    (``opposition_radius``), whatever the prime minister's approval; both are measured in the
+    one political cost L_J, so the joint win-set is the smaller radius. [negosim] (A partner
+    with reference points of its own would need a second cost constraint in the offer search.)
+    """
+    return np.where(divided, np.minimum(coalition, spec.opposition_radius), coalition)
+
+
 def ratification_probability(radius: F64, cost: F64, spec: WinSetSpec) -> F64:
     """P_rat = σ((K - L_J)/σ_r): the Diet ratifies packages inside the win-set (model.md §3)."""
     return logistic((radius - cost) / spec.ratification_noise)
+
+
+def diet_ratification_probability(
+    coalition: F64, formation: F64, cost: F64, divided: B, spec: WinSetSpec
+) -> F64:
+    """P_rat = σ((g K_C - L)/σ_r), times σ((K_O - L)/σ_r) once the upper house is lost (§3).
+
+    ``coalition`` is the coalition's formed radius g K_C, ``formation`` its g. In a divided
+    Diet the package needs two votes, the coalition's and the opposition partner's, each
+    uncertain as in :func:`ratification_probability` and independent (Tsebelis 2002: every
+    veto player must agree), so the same package passes less often than with one veto
+    player. A cabinet in its first month (g = 0) submits nothing: P_rat = 0. [negosim]
+    """
+    own = ratification_probability(coalition, cost, spec)
+    partner = ratification_probability(np.full_like(cost, spec.opposition_radius), cost, spec)
+    passed = np.where(divided, own * partner, own)
+    return np.where(formation > 0.0, passed, 0.0)
 
 
 def audience_cost(round_index: int, announced_round: int, rounds: int, spec: ApprovalSpec) -> float:

@@ -37,7 +37,11 @@ class PoliticalCostItem(Strict):
 
 
 class WinSetSpec(Strict):
-    """Win-set radius K = K0 (A/A_ref)^a (1 + b M) and ratification noise σ_r (docs/model.md §3)."""
+    """Win-set radius K = K0 (A/A_ref)^a (1 + b M) and ratification noise σ_r (docs/model.md §3).
+
+    ``opposition_radius`` K_O caps K once the coalition has lost the upper house: the
+    opposition partner it then needs is a second veto player (Tsebelis 2002).
+    """
 
     base_radius: float = Field(default=0.6, gt=0)
     approval_reference: float = Field(default=0.35, gt=0, le=1)
@@ -45,6 +49,7 @@ class WinSetSpec(Strict):
     margin_effect: float = Field(default=0.5, ge=0)
     majority_margin: float = Field(default=-0.1, ge=-1, le=1)
     ratification_noise: float = Field(default=0.03, gt=0)
+    opposition_radius: float = Field(default=0.25, ge=0)
 
 
 class ApprovalSpec(Strict):
@@ -87,7 +92,8 @@ class ElectionSpec(Strict):
     """The July 2025 upper-house election and what follows (docs/model.md §3).
 
     ``month`` is the election's calendar month; its round is counted from
-    ``protocol.start_month`` (round 1), so the two cannot drift apart.
+    ``protocol.start_month`` (round 1), so the two cannot drift apart. A successor's win-set
+    grows from 0 to whole over ``formation_months`` after it takes office.
     """
 
     month: str = "2025-07"  # 'YYYY-MM', checked (with start_month) in scenario.politics_checks
@@ -97,6 +103,7 @@ class ElectionSpec(Strict):
     replacement_probability: float = Field(default=0.7, ge=0, le=1)
     replacement_delay: list[int] = Field(default=[2, 3], min_length=2, max_length=2)
     successor_shares: dict[str, float] = {"dove": 0.3, "centrist": 0.3, "hawk": 0.4}
+    formation_months: int = Field(default=2, ge=0)
 
 
 class PoliticsSpec(Strict):
