@@ -99,9 +99,9 @@ def formation_factor(round_index: int, took_office: I64, months: int) -> F64:
 
     A successor cannot conclude at once: after the party vote it needs the Diet's designation,
     a cabinet and a Diet session before it can carry a package (Ishiba: LDP president 27 Sept
-    2024, prime minister 1 Oct, re-designated 11 Nov, first policy speech 29 Nov). In the month
-    it takes office (t = t_in) its radius is 0, after F months it is whole. A cabinet in
-    office before the run (t_in ≤ 0) or F = 0 gives g = 1. [negosim]
+    2024, first budget enacted 17 Dec 2024; Suga: LDP president 14 Sept 2020, Diet session
+    from 26 Oct). In the month it takes office (t = t_in) its radius is 0, after F months it
+    is whole. A cabinet in office before the run (t_in ≤ 0) or F = 0 gives g = 1. [negosim]
     """
     if months <= 0:
         return np.ones(len(took_office))
