@@ -59,8 +59,16 @@ ROWS: tuple[Row, ...] = (
     Row("baseline", "baseline.yaml"),
     Row("baseline, 24 months", "baseline.yaml", {"protocol.rounds": 24}),
     Row("hawkish_successor", HAWK),
-    Row("↳ hawk without honeymoon", HAWK, {"politics.approval.initial": 0.34}),
-    Row("↳ centrist with honeymoon", "baseline.yaml", {"politics.approval.initial": 0.47}),
+    Row(
+        "↳ hawk without honeymoon",
+        HAWK,
+        {"politics.approval.initial": 0.34, "politics.approval.initial_honeymoon": 0.0},
+    ),
+    Row(
+        "↳ centrist with honeymoon",
+        "baseline.yaml",
+        {"politics.approval.initial": 0.47, "politics.approval.initial_honeymoon": 0.13},
+    ),
     Row("↳ hawk, r_J kept at 0.85", HAWK, {"politics.leader_types.hawk.reservation": 0.85}),
     Row("indifferent_us (24 months)", INDIFFERENT),
     Row(

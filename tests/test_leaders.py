@@ -106,7 +106,7 @@ def test_successors_are_the_types_they_are_named_for():
         summary = run(
             {
                 "politics.leader": "dove" if name == "centrist" else "centrist",
-                "politics.approval.initial": 0.05,
+                "politics.election.approval_threshold": 1.0,  # σ((1 - A)/.03): a sure loss
                 "politics.election.replacement_probability": 1.0,
                 "politics.election.successor_shares": {name: 1.0},
             }

@@ -83,16 +83,18 @@ def ratio_z(num_a, den_a, num_b, den_b) -> tuple[float, float, float, float]:
 # --- two-level game (Putnam 1988) ---------------------------------------------------------
 
 LOW, HIGH = 0.25, 0.45
-#: The July election ends with a new leader at a honeymoon approval (0.47) far more often
-#: when approval starts low, which would confound "low approval" with "a later, more popular
-#: leader". Holding the leader isolates the win-set mechanism.
+#: The July election ends with a new leader at a honeymoon approval (0.47, decaying) more
+#: often when approval starts low, which would confound "low approval" with "a later, more
+#: popular leader". Holding the leader isolates the win-set mechanism.
 HOLD_LEADER = {"politics.election.replacement_probability": 0.0}
-#: China's threat ψ lowers Japan's utility of every package (docs/model.md §5) while Japan's
-#: reservation is still a constant (issue 7, item 1), which makes Japan harder to satisfy and
-#: pushes deals to the deadline: fewer acceptances of US offers, fewer deals in force, fewer
-#: reversals. Holding China passive isolates the bargaining mechanisms the tests below check
-#: (the Diet, concession styles, reversals) from that artefact.
-HOLD_CHINA = {"china.rule": "passive"}
+#: Approval recorded at the end of round 1, after one month of partial adjustment towards
+#: A* (docs/model.md §3): A_1 = A* + (1 - α)(A_0 - A*), noise aside.
+ALPHA = BASE_DATA["politics"]["approval"]["adjustment"]
+A_STAR = BASE_DATA["politics"]["approval"]["equilibrium"]
+
+
+def after_one_month(a0: float) -> float:
+    return A_STAR + (1 - ALPHA) * (a0 - A_STAR)
 
 
 @pytest.mark.slow
@@ -101,8 +103,10 @@ def test_lower_approval_shrinks_the_win_set():
     high_table, _ = simulate({"politics.approval.initial": HIGH})
     low, high = per_round(low_table, "win_set")[:, 0], per_round(high_table, "win_set")[:, 0]
     assert_greater(high, low, 0.2, "round-1 win-set, approval 0.45 vs 0.25")
-    # K = K0 (A/0.35)^1.5 (1 + 0.5 M): the ratio of the radii is about (0.45/0.25)^1.5.
-    assert np.mean(high) / np.mean(low) == pytest.approx((HIGH / LOW) ** 1.5, rel=0.1)
+    # K = K0 (A/0.35)^1.5 (1 + 0.5 M), with A after round 1's adjustment: the ratio of the
+    # radii is about (A_1(0.45)/A_1(0.25))^1.5 (= (0.428/0.268)^1.5 ≈ 2.0).
+    ratio = (after_one_month(HIGH) / after_one_month(LOW)) ** 1.5
+    assert np.mean(high) / np.mean(low) == pytest.approx(ratio, rel=0.1)
 
 
 @pytest.mark.slow
@@ -148,23 +152,24 @@ def test_lower_approval_lowers_the_ratification_rate():
 
 @pytest.mark.slow
 def test_with_the_election_low_approval_brings_a_new_leader():
-    """With the July election on, the win-set channel is offset by another: low approval
-    loses the upper-house majority and the leader is replaced by one with a honeymoon
-    approval (0.47) and a larger win-set. The ratification rate then barely differs
-    (0.767 vs 0.768 measured), which is why the Putnam test above holds the leader."""
+    """Low approval in February still loses the July majority more often, though approval
+    reverts towards A* by then (docs/model.md §3: 0.25 → 0.31, 0.45 → 0.38 by round 6), and
+    a loss brings a new leader (with a honeymoon that decays). Measured: majority lost 0.52
+    vs 0.17, leader replaced 0.36 vs 0.12."""
     _, low = simulate({"politics.approval.initial": LOW})
     _, high = simulate({"politics.approval.initial": HIGH})
-    assert_greater(low["majority_lost"], high["majority_lost"], 0.5, "majority lost")
-    assert_greater(low["leader_replaced"], high["leader_replaced"], 0.3, "leader replaced")
+    assert_greater(low["majority_lost"], high["majority_lost"], 0.25, "majority lost")
+    assert_greater(low["leader_replaced"], high["leader_replaced"], 0.15, "leader replaced")
 
 
 @pytest.mark.slow
 def test_japan_does_not_accept_what_the_diet_will_reject():
-    # A property of the Diet (HOLD_CHINA): with the baseline China Japan accepts only 35 US
-    # offers in 4,000 runs (359 with a passive China), too few for the share below.
-    table, _ = simulate(HOLD_CHINA)
+    """Over Japan's acceptances of US offers. With a Boulware US (the baseline) Japan accepts
+    none (the US's offers stay outside the win-set: it does not learn it, issue 7); a
+    conceding US gives a few dozen acceptances to check."""
+    table, _ = simulate({"agents.us.concession.style": "conceder"})
     japan_accepts = table["accepted"] & (table["proposer"] == 0)
-    assert japan_accepts.sum() > 100
+    assert japan_accepts.sum() >= 20
     doomed = japan_accepts & (table["ratification_probability"] < 0.05)
     share = doomed.sum() / japan_accepts.sum()
     assert share < 0.1, f"{share:.1%} of Japan's acceptances had P_rat < 0.05"
@@ -239,10 +244,12 @@ def test_tougher_us_styles_deal_later_in_order():
     """hardliner (e 0.05) ≥ boulware (0.3) ≥ linear (1) ≥ conceder (1.5), in mean deal round."""
     order = ["hardliner", "boulware", "linear", "conceder"]
     rounds = {style: first_deal_rounds(style) for style in order}
-    for tough, soft in itertools.pairwise(order):
-        # the deadline caps the two toughest styles near round 12: a smaller effect floor
-        floor = 0.05 if tough == "hardliner" else 0.1
-        assert_greater(rounds[tough], rounds[soft], floor, f"first-deal round, {tough} vs {soft}")
+    # The deadline caps the two toughest styles at round 12: with a successor's honeymoon
+    # that decays (docs/model.md §3) both deal only in round 12 (Japan's last offer), so
+    # hardliner vs boulware can only be equal (issue 7: the deadline artefact).
+    assert rounds["hardliner"].mean() >= rounds["boulware"].mean()
+    for tough, soft in itertools.pairwise(order[1:]):
+        assert_greater(rounds[tough], rounds[soft], 0.1, f"first-deal round, {tough} vs {soft}")
 
 
 # --- US tariff threats ----------------------------------------------------------------------
@@ -283,9 +290,13 @@ def test_no_threat_no_tariff_rise_before_a_deal():
 
 @pytest.mark.slow
 def test_higher_reversal_hazard_more_reversals_and_higher_belief():
+    """A conceding US, so that deals are in force before the run ends (a Boulware US deals
+    only in round 12, and a deal enters into force the month after)."""
+
     def run(hazard: float):
         table, summary = simulate(
             {
+                "agents.us.concession.style": "conceder",
                 "agents.us.reversal_hazard.trade": hazard,
                 "agents.us.reversal_hazard.security": hazard / 10,
                 **HOLD_CHINA,
@@ -302,8 +313,10 @@ def test_higher_reversal_hazard_more_reversals_and_higher_belief():
 
 @pytest.mark.slow
 def test_a_legal_shock_raises_reversals():
-    shock = [{"round": 10, "kind": "legal_shock", "value": 1.0}]
-    base = {"agents.us.concession.style": "conceder", **HOLD_CHINA}
+    """In round 11, when most of a conceding US's deals are in force (its first deals come in
+    rounds 8 and 10; each enters into force the month after)."""
+    shock = [{"round": 11, "kind": "legal_shock", "value": 1.0}]
+    base = {"agents.us.concession.style": "conceder"}
     _, calm = simulate(base)
     _, shocked = simulate({**base, "events": shock})
     count = lambda s: s["reversals_trade"] + s["reversals_security"]  # noqa: E731

@@ -225,7 +225,9 @@ def test_table_layout(case, seeds):
 def test_replicate_alone_equals_replicate_in_batch(case, seeds):
     name, sc, _, table, summary = case
     picks = interesting_replicates(summary, len(seeds))
-    assert len(picks) >= 10
+    # In the 12-month baseline no deal is in force before the run ends (deals come in round
+    # 12), so reversals and reopening are the stress case's to cover.
+    assert len(picks) >= (10 if name == "stress" else 8)
     for k in picks:
         _, alone_table, alone_summary = run(sc, [seeds[k]])
         label = f"{name}: replicate {k} (seed {seeds[k]})"

@@ -72,7 +72,9 @@ OVERRIDES = st.fixed_dictionaries(
         "issues.security_commitment.status_quo": st.integers(0, 4).map(float),
         "issues.tariff.status_quo": st.integers(0, 20).map(lambda k: 2.5 * k),
         "protocol.first_proposer": st.sampled_from(["us", "japan"]),
-        "politics.election.round": st.integers(1, ROUNDS),
+        "politics.election.month": st.integers(0, ROUNDS - 1).map(  # rounds 1..12
+            lambda k: f"{2025 + (1 + k) // 12}-{(1 + k) % 12 + 1:02d}"
+        ),
     },
 )
 SEEDS = st.tuples(st.integers(0, 2**63 - 100), st.integers(1, 60)).map(

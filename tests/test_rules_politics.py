@@ -13,12 +13,18 @@ from hypothesis import strategies as st
 from negosim.core.grid import OutcomeGrid
 from negosim.core.politics import (
     audience_cost,
+    diet_ratification_probability,
+    diet_win_set,
+    formation_factor,
+    honeymoon_decay,
     issue_political_cost,
     logistic,
     majority_loss_probability,
     next_approval,
+    next_honeymoon,
     political_cost_tables,
     ratification_probability,
+    smooth_hinge,
     win_set_radius,
 )
 from negosim.schema import ApprovalSpec, ElectionSpec, PoliticalCostItem, WinSetSpec
@@ -59,6 +65,81 @@ def test_political_cost_hand_package(spec):
     assert state[b[0]] + static[g[0]] == pytest.approx(1.95, abs=1e-12)
 
 
+def test_smooth_hinge_hand_values():
+    # h = 2 (band |z| < 1): z -2 → 0; -1 → 0; 0 → 1²/4 = .25; .5 → 1.5²/4 = .5625; 1 → 1; 3 → 3
+    z = np.array([-2.0, -1.0, 0.0, 0.5, 1.0, 3.0])
+    np.testing.assert_allclose(smooth_hinge(z, 2.0), [0, 0, 0.25, 0.5625, 1, 3], atol=1e-15)
+    np.testing.assert_array_equal(smooth_hinge(z, 0.0), np.maximum(0.0, z))  # h = 0: the hinge
+
+
+def test_smoothed_cost_of_the_baseline_items_by_hand(spec):
+    costs = spec.politics.political_cost
+    # tariff: λ .05, r 10, h 10 (band 5..15): 5 → 0; 7.5 → .05·2.5²/20 = .015625;
+    # 10 → .05·10/8 = .0625; 15 → .05·5 = .25; 25 → .05·15 = .75
+    np.testing.assert_allclose(
+        issue_political_cost(np.array([5.0, 7.5, 10.0, 15.0, 25.0]), costs["tariff"]),
+        [0, 0.015625, 0.0625, 0.25, 0.75],
+        atol=1e-15,
+    )
+    # defense: λ 1, r 2.0, h .4 (band 1.8..2.2): 2.0 → .4/8 = .05; 2.1 → .3²/.8 = .1125; 3 → 1
+    np.testing.assert_allclose(
+        issue_political_cost(np.array([1.5, 2.0, 2.1, 3.0]), costs["defense_budget"]),
+        [0, 0.05, 0.1125, 1.0],
+        atol=1e-12,
+    )
+
+
+@FAST
+@given(
+    width=st.floats(0.0, 20.0),
+    z=st.lists(st.floats(-50, 50), min_size=3, max_size=3, unique=True),
+)
+def test_smooth_hinge_is_convex_nonnegative_and_within_h_over_8_of_the_hinge(width, z):
+    x = np.sort(np.array(z))
+    y = smooth_hinge(x, width)
+    hinge = np.maximum(0.0, x)
+    assert np.all(y >= 0.0)
+    assert np.all(y >= hinge - 1e-12)  # never cheaper than the hinge ...
+    assert np.all(y <= hinge + width / 8 + 1e-12)  # ... and at most h/8 dearer (at z = 0)
+    # convex: the middle point lies on or below the chord of the outer two
+    t = (x[1] - x[0]) / (x[2] - x[0])
+    assert y[1] <= (1 - t) * y[0] + t * y[2] + 1e-9
+    outside = np.abs(x) >= width / 2
+    np.testing.assert_allclose(y[outside], hinge[outside], atol=1e-12)  # equal off the band
+
+
+@FAST
+@given(z=st.floats(-5, 5), width=st.floats(1e-6, 4.0))
+def test_smooth_hinge_approaches_the_hinge_as_the_width_shrinks(z, width):
+    gaps = [float(smooth_hinge(np.array([z]), width / 10**k)[0]) - max(0.0, z) for k in range(4)]
+    assert all(0.0 <= g <= width / 10**k / 8 + 1e-12 for k, g in enumerate(gaps))
+    assert gaps == sorted(gaps, reverse=True)  # the gap never grows as h shrinks
+
+
+def test_smooth_hinge_slope_is_continuous():
+    # the marginal cost rises from 0 to 1 across the band without a jump: finite differences
+    # of step 1e-6 on either side of ±h/2 and of 0 agree to 1e-5
+    width, eps = 2.0, 1e-6
+    for point in (-1.0, 0.0, 1.0):
+        left = (
+            smooth_hinge(np.array([point]), width) - smooth_hinge(np.array([point - eps]), width)
+        ) / eps
+        right = (
+            smooth_hinge(np.array([point + eps]), width) - smooth_hinge(np.array([point]), width)
+        ) / eps
+        assert abs(float(left[0]) - float(right[0])) < 1e-5
+
+
+def _smooth_brute(x: np.ndarray, item: PoliticalCostItem) -> np.ndarray:
+    """λ ρ_h(z) written case by case (an independent transcription of docs/model.md §3)."""
+    z = (x - item.reference) * (1.0 if item.direction == "up" else -1.0)
+    h = item.smoothness
+    out = np.maximum(0.0, z)
+    band = np.abs(z) < h / 2
+    out[band] = (z[band] + h / 2) ** 2 / (2 * h)
+    return item.cost * out
+
+
 def test_political_cost_tables_equal_brute_force_on_full_grid(spec):
     grid = OutcomeGrid.from_issues(spec.issues)
     state, static = political_cost_tables(grid, spec.politics.political_cost)
@@ -69,12 +150,23 @@ def test_political_cost_tables_equal_brute_force_on_full_grid(spec):
     names = [a.name for a in grid.axes]
     brute = np.zeros(grid.size)
     for name, item in spec.politics.political_cost.items():
-        x = values[:, names.index(name)]
-        brute += item.cost * np.maximum(0.0, x - item.reference)  # all "up" in the baseline
+        brute += _smooth_brute(values[:, names.index(name)], item)
     np.testing.assert_allclose(state[b] + static[g], brute, rtol=0, atol=1e-12)
-    # max: d 5 → 3, τ 50 → 2, I 1000 → .7; total 5.7; s carries no cost
+    # max: d 5 → 3, τ 50 → 2, I 1000 → .7 (all beyond their bands); total 5.7; s carries no cost
     assert brute.max() == pytest.approx(5.7, abs=1e-12)
     assert brute.min() == 0.0
+
+
+def test_smoothing_moves_costs_only_inside_the_bands(spec):
+    """Beyond r + h/2 and below r - h/2 the smoothed table equals the hinge's."""
+    grid = OutcomeGrid.from_issues(spec.issues)
+    for name, item in spec.politics.political_cost.items():
+        x = grid.axes[[a.name for a in grid.axes].index(name)].values
+        hinge = PoliticalCostItem(reference=item.reference, cost=item.cost)
+        smooth, sharp = issue_political_cost(x, item), issue_political_cost(x, hinge)
+        off = np.abs(x - item.reference) >= item.smoothness / 2
+        np.testing.assert_allclose(smooth[off], sharp[off], atol=1e-12)
+        assert np.all(smooth[~off] >= sharp[~off])
 
 
 # --------------------------------------------------------------------------- win set
@@ -115,18 +207,20 @@ def test_ratification_at_approval_limits():
 
 
 def test_ratification_at_zero_approval_for_every_positive_cost_of_the_grid(spec):
-    """K = 0: P_rat = σ(-L/.03). Small for every grid cost, tiny (< 5e-5) from L = .3 up.
+    """K = 0: P_rat = σ(-L/.03). Below one half for every grid cost, tiny from L = .3 up.
 
-    The smallest positive cost on the grid is .05 (I = 350: .001·50; d = 2.1 costs .1,
-    τ = 12.5 costs .125), where P_rat = σ(-5/3) ≈ .159; a zero-cost package keeps σ(0) = .5.
+    With the smoothed costs the smallest positive cost on the grid is .00625 (I = 250, inside
+    the pledge's band 200..400: .001·50²/400; d = 1.9 costs .1²/.8 = .0125, τ = 7.5 costs
+    .05·2.5²/20 = .015625), where P_rat = σ(-.00625/.03) ≈ .448; a zero-cost package keeps
+    σ(0) = .5. (Costs below 1e-12 are rounding residue at a band's lower edge.)
     """
     grid = OutcomeGrid.from_issues(spec.issues)
     state, static = political_cost_tables(grid, spec.politics.political_cost)
     costs = (state[:, None] + static[None, :]).ravel()
-    positive = np.unique(costs[costs > 0])
-    assert positive.min() == pytest.approx(0.05, abs=1e-12)
+    positive = np.unique(costs[costs > 1e-12])
+    assert positive.min() == pytest.approx(0.00625, abs=1e-12)
     p = ratification_probability(np.zeros(positive.size), positive, WIN)
-    assert p.max() == pytest.approx(1 / (1 + math.exp(0.05 / 0.03)), rel=1e-9)  # ≈ .159
+    assert p.max() == pytest.approx(1 / (1 + math.exp(0.00625 / 0.03)), rel=1e-9)  # ≈ .448
     assert ratification_probability(np.zeros(1), np.zeros(1), WIN)[0] == 0.5
     assert np.all(np.diff(p) <= 0)  # costs sorted ascending
     big = positive >= 0.3
@@ -258,9 +352,112 @@ def test_next_approval_always_in_unit_interval(a, gain, shock, rally, pen, noise
     assert 0.0 <= out[0] <= 1.0
 
 
+def test_partial_adjustment_closes_a_share_alpha_of_the_gap():
+    # α .2, A* .34, no shocks: .54 → .54 + .2(.34 - .54) = .50; .14 → .18; .34 stays
+    z = np.zeros(3)
+    out = next_approval(np.array([0.54, 0.14, 0.34]), z, z, z, z, z, APPROVAL)
+    np.testing.assert_allclose(out, [0.50, 0.18, 0.34], atol=1e-15)
+
+
+def test_honeymoon_decays_at_its_half_life_on_top_of_the_adjustment():
+    # A .47 = B .34 + H .13, T½ 2: δ = 2^-.5 = .7071068; B stays at A* .34, H → .0919239
+    z = np.zeros(1)
+    out = next_approval(np.array([0.47]), z, z, z, z, z, APPROVAL, honeymoon=np.array([0.13]))
+    assert out[0] == pytest.approx(0.34 + 0.13 / math.sqrt(2), abs=1e-15)
+    assert next_honeymoon(np.array([0.13]), APPROVAL)[0] == pytest.approx(0.13 / math.sqrt(2))
+    assert honeymoon_decay(ApprovalSpec(honeymoon_half_life=1.0)) == 0.5
+
+
+def test_a_launch_at_equilibrium_plus_honeymoon_halves_its_excess_every_half_life():
+    """Without shocks A_t - A* = H0 2^(-t/T½): the excess over A* halves every T½ months."""
+    spec, z = ApprovalSpec(), np.zeros(1)
+    a, h = np.array([spec.equilibrium + spec.honeymoon]), np.array([spec.honeymoon])
+    path = []
+    for _ in range(6):
+        a, h = next_approval(a, z, z, z, z, z, spec, honeymoon=h), next_honeymoon(h, spec)
+        path.append(a[0] - spec.equilibrium)
+    want = [spec.honeymoon * 0.5 ** (t / spec.honeymoon_half_life) for t in range(1, 7)]
+    np.testing.assert_allclose(path, want, atol=1e-15)
+
+
+@FAST
+@given(a=st.floats(0, 1), months=st.integers(1, 40))
+def test_approval_without_shocks_reverts_monotonically_to_equilibrium(a, months):
+    z = np.zeros(1)
+    gap = abs(a - APPROVAL.equilibrium)
+    out = np.array([a])
+    for _ in range(months):
+        out = next_approval(out, z, z, z, z, z, APPROVAL)
+    # |A_t - A*| = (1 - α)^t |A_0 - A*|
+    assert abs(out[0] - APPROVAL.equilibrium) == pytest.approx(gap * 0.8**months, abs=1e-12)
+
+
+def test_a_shock_decays_instead_of_persisting():
+    """A one-off +.05 shock: with α .2 it is .05·.8^11 ≈ .0043 after 11 more months (α 0: .05)."""
+    one, z = np.ones(1), np.zeros(1)
+    for spec, left in ((APPROVAL, 0.05 * 0.8**11), (ApprovalSpec(adjustment=0.0), 0.05)):
+        a = next_approval(np.array([spec.equilibrium]), z, z, z, 0.05 * -one, z, spec)
+        for _ in range(11):
+            a = next_approval(a, z, z, z, z, z, spec)
+        assert a[0] - spec.equilibrium == pytest.approx(left, abs=1e-12)
+
+
 def test_audience_cost_grows_with_time_since_announcement():
     # .03 (1 + (t - t_r)/T), T = 12, t_r = 1: t = 1 → .03; t = 7 → .045; t = 13 → .06
     got = [audience_cost(t, 1, 12, APPROVAL) for t in (1, 7, 13)]
     np.testing.assert_allclose(got, [0.03, 0.045, 0.06], atol=1e-15)
     series = [audience_cost(t, 2, 12, APPROVAL) for t in range(2, 13)]
     assert np.all(np.diff(series) > 0)
+
+
+# ------------------------------------------------------------- divided Diet, cabinet formation
+
+
+def test_formation_factor_grows_from_zero_to_whole():
+    # took office in round 8, F = 2: round 8 → 0, 9 → .5, 10 → 1, 12 → 1; in office before
+    # the run (0) → 1
+    took = np.array([8, 8, 8, 8, 0])
+    got = [formation_factor(t, took, 2)[i] for i, t in enumerate((8, 9, 10, 12, 5))]
+    np.testing.assert_allclose(got, [0.0, 0.5, 1.0, 1.0, 1.0], atol=1e-15)
+    np.testing.assert_array_equal(formation_factor(8, np.array([8]), 0), [1.0])  # F = 0: at once
+
+
+def test_diet_win_set_is_capped_by_the_opposition_once_divided():
+    # K_O .25: divided .5 → .25, divided .1 → .1 (the coalition binds), united .5 → .5
+    k = diet_win_set(np.array([0.5, 0.1, 0.5]), np.array([True, True, False]), WIN)
+    np.testing.assert_allclose(k, [0.25, 0.1, 0.5], atol=1e-15)
+
+
+def test_divided_diet_ratification_needs_both_votes():
+    # K_C .5, L .25: united σ(.25/.03) = .99976; divided × σ((.25 - .25)/.03) = .5 → .49988
+    cost, k, formed = np.array([0.25, 0.25]), np.array([0.5, 0.5]), np.ones(2)
+    p = diet_ratification_probability(k, formed, cost, np.array([False, True]), WIN)
+    united = 1 / (1 + math.exp(-0.25 / 0.03))
+    np.testing.assert_allclose(p, [united, 0.5 * united], rtol=1e-12)
+
+
+def test_a_cabinet_in_its_first_month_passes_nothing():
+    # g = 0: even a package without political cost (σ(0) = .5 otherwise) is not voted on
+    zero, one = np.zeros(2), np.ones(2)
+    p = diet_ratification_probability(zero, np.array([0.0, 0.5]), zero, np.zeros(2, bool), WIN)
+    np.testing.assert_allclose(p, [0.0, 0.5], atol=1e-15)
+    assert diet_ratification_probability(one, one, zero, np.ones(2, bool), WIN).min() > 0
+
+
+@FAST
+@given(
+    coalition=st.floats(0, 3),
+    cost=st.floats(0, 6),
+    opposition=st.floats(0, 3),
+)
+def test_a_second_veto_player_never_widens_the_win_set_nor_raises_p_rat(
+    coalition, cost, opposition
+):
+    """Tsebelis (2002): adding a veto player can only shrink the win-set of the status quo."""
+    spec = WinSetSpec(opposition_radius=opposition)
+    k, c = np.array([coalition, coalition]), np.array([cost, cost])
+    divided = np.array([False, True])
+    radius = diet_win_set(k, divided, spec)
+    assert radius[1] <= radius[0]
+    p = diet_ratification_probability(k, np.ones(2), c, divided, spec)
+    assert p[1] <= p[0]

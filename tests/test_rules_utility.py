@@ -217,11 +217,15 @@ def _us_brute(spec, pkg, weights=None):
 
 
 def _cost_brute(spec, pkg):
-    """L_J = Σ λ max(0, dir (x - r))."""
+    """L_J = Σ λ ρ_h(dir (x - r)), ρ_h the hinge smoothed by a parabola over |z| < h/2."""
     total = 0.0
     for name, item in spec.politics.political_cost.items():
         sign = 1.0 if item.direction == "up" else -1.0
-        total += item.cost * max(0.0, sign * (pkg[name] - item.reference))
+        z, h = sign * (pkg[name] - item.reference), item.smoothness
+        if h == 0 or abs(z) >= h / 2:
+            total += item.cost * max(0.0, z)
+        else:
+            total += item.cost * (z + h / 2) ** 2 / (2 * h)
     return total
 
 

@@ -22,7 +22,6 @@ from negosim.core.grid import OutcomeGrid
 from negosim.core.learning import update_win_set_bound
 from negosim.core.markets import MarketLevels, MarketShocks, move_markets
 from negosim.core.offers import OfferSearch
-from negosim.core.politics import win_set_radius
 from negosim.core.protocol import Reason, after_ratification, proposer_of, still_negotiating
 from negosim.core.rng import Purpose, uniform
 from negosim.core.state import BatchState, initial_state
@@ -351,9 +350,7 @@ class NegotiationModel(mesa.Model):
         rec.columns.update(
             deal_in_force=state.deal_in_force.copy(),
             approval=state.approval.copy(),
-            win_set=win_set_radius(
-                state.approval, state.majority_margin, self.spec.politics.win_set
-            ),
+            win_set=self.japan.win_set(),
             majority_lost=state.majority_lost.copy(),
             leader=state.leader.copy(),
             reversal_belief=belief,

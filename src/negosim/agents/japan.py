@@ -8,11 +8,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from negosim.agents.negotiator import Negotiator
-from negosim.core.election import hold_election, pick_successors
+from negosim.core.election import hold_election, pick_successors, round_of_month
 from negosim.core.leaders import leader_index
 from negosim.core.politics import (
     approval_step,
-    ratification_probability,
+    diet_ratification_probability,
+    diet_win_set,
+    formation_factor,
+    next_honeymoon,
     weak_government_exponent,
     win_set_radius,
 )
@@ -40,6 +43,10 @@ class JapanAgent(Negotiator):
             dtype=np.int64,
         )
         self.successor_cdf = np.cumsum(list(self.politics.election.successor_shares.values()))
+        #: The election's round: its calendar month counted from round 1 (start_month).
+        self.election_round = round_of_month(
+            model.spec.protocol.start_month, self.politics.election.month
+        )
 
     def _beliefs(self) -> tuple[I64, F64, F64]:
         state, tables = self.model.state, self.model.tables
@@ -93,9 +100,23 @@ class JapanAgent(Negotiator):
         return best
 
     def win_set(self) -> F64:
-        """K, the win-set radius at today's approval and majority margin."""
-        state = self.model.state
-        return win_set_radius(state.approval, state.majority_margin, self.politics.win_set)
+        """K, the win-set radius the Diet ratifies at even odds this month (model.md §3).
+
+        The coalition's radius at today's approval and margin, times the cabinet's formation
+        g, capped by the opposition's K_O once the upper house is lost.
+        """
+        coalition, formation = self.coalition_radius()
+        divided = self.model.state.majority_lost
+        return diet_win_set(coalition * formation, divided, self.politics.win_set)
+
+    def coalition_radius(self) -> tuple[F64, F64]:
+        """The coalition's own radius K_C at today's approval and margin, and its formation g."""
+        state, spec = self.model.state, self.politics.win_set
+        coalition = win_set_radius(state.approval, state.majority_margin, spec)
+        formation = formation_factor(
+            self.model.steps, state.took_office, self.politics.election.formation_months
+        )
+        return coalition, formation
 
     def offers(self, target: F64, active: B) -> tuple[I64, I64]:
         """Trade-off offers kept inside the win-set: the Diet must be able to pass them."""
@@ -128,10 +149,20 @@ class JapanAgent(Negotiator):
         return tables.cost_state[b] + tables.cost_static[g]
 
     def ratify(self, rec: RoundRecord, b: I64, g: I64, agreed: B) -> B:
-        """The Diet's vote: P_rat = σ((K - L_J)/σ_r); a failure is involuntary defection."""
+        """The Diet's vote: P_rat = σ((K - L_J)/σ_r); a failure is involuntary defection.
+
+        Once the upper house is lost the opposition partner votes too (docs/model.md §3).
+        """
         safe_b, safe_g = np.maximum(b, 0), np.maximum(g, 0)
         cost = self.political_cost(safe_b, safe_g)
-        probability = ratification_probability(self.win_set(), cost, self.politics.win_set)
+        coalition, formation = self.coalition_radius()
+        probability = diet_ratification_probability(
+            coalition * formation,
+            formation,
+            cost,
+            self.model.state.majority_lost,
+            self.politics.win_set,
+        )
         draw = uniform(self.model.state.keys, rec.round_index, Purpose.RATIFICATION)
         rec.columns.update(
             political_cost=np.where(b >= 0, cost, np.nan),
@@ -140,10 +171,14 @@ class JapanAgent(Negotiator):
         return agreed & (draw < probability)
 
     def domestic_politics(self, rec: RoundRecord) -> None:
-        """The election (its round) and, after a loss, the leader's replacement (model.md §3)."""
+        """The election (its month's round) and, after a loss, the leader's replacement (§3).
+
+        A successor takes office at A* + honeymoon, whatever its predecessor's approval
+        (docs/model.md §3), and its cabinet forms from that round on.
+        """
         state, t = self.model.state, rec.round_index
         election = self.politics.election
-        if t == election.round:
+        if t == self.election_round:
             result = hold_election(
                 state.approval,
                 t,
@@ -162,13 +197,18 @@ class JapanAgent(Negotiator):
             )
             state.leader[due] = successor[due]
             state.leader_replaced |= due
-            if election.approval_after_replacement is not None:
-                state.approval[due] = election.approval_after_replacement
+            state.took_office[due] = t
+            approval = self.politics.approval
+            state.approval[due] = approval.equilibrium + approval.honeymoon
+            state.honeymoon[due] = approval.honeymoon
         rec.columns.update(leader_changed=due)
 
     def update_approval(self, rec: RoundRecord) -> None:
-        """A_{t+1} from the month's deal, tariff shocks, rally, costs and noise (model.md §3)."""
-        state = self.model.state
+        """A_{t+1}: partial adjustment to A*, the honeymoon's decay, the month's shocks (§3).
+
+        Shocks: the month's deal, tariff moves, rally, audience and reversal costs, noise.
+        """
+        state, spec = self.model.state, self.politics.approval
         noise = standard_normal(state.keys, rec.round_index, Purpose.APPROVAL_NOISE)
         state.approval = approval_step(
             state.approval,
@@ -177,5 +217,7 @@ class JapanAgent(Negotiator):
             rec.tariff_change,
             rec.penalties,
             noise,
-            self.politics.approval,
+            spec,
+            state.honeymoon,
         )
+        state.honeymoon = next_honeymoon(state.honeymoon, spec)

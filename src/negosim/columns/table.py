@@ -202,7 +202,8 @@ ROUND_TEMPLATES = (
         "win_set",
         "float64",
         COST,
-        "radius K of Japan's win-set: the political cost the Diet ratifies at even odds",
+        "radius K of Japan's win-set: the largest political cost the Diet can pass (0 in a"
+        " new cabinet's first month; capped by the opposition's once the upper house is lost)",
     ),
     _r("majority_lost", "bool", "", "the coalition has lost its upper-house majority by now"),
     _r("leader", "category", "", "Japan's leader type this month", labels=LEADER_TYPES),

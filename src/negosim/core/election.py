@@ -1,8 +1,10 @@
 """The upper-house election and, after a loss, the leader's replacement (docs/model.md §3).
 
-A coalition that loses its majority moves to a worse majority margin; its leader is replaced
-with some probability after a delay, by a successor drawn from the scenario's leader types.
-Pure functions over arrays with a leading replicate axis; draws are passed in.
+The election falls in a calendar month (``politics.election.month``), turned into a round
+against ``protocol.start_month`` (round 1). A coalition that loses its majority moves to a
+worse majority margin and faces the opposition as a second veto player; its leader is
+replaced with some probability after a delay, by a successor drawn from the scenario's
+leader types. Pure functions over arrays with a leading replicate axis; draws are passed in.
 """
 
 from __future__ import annotations
@@ -18,6 +20,21 @@ from negosim.schema import ElectionSpec
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 B = NDArray[np.bool_]
+
+
+def month_number(month: str) -> int:
+    """'YYYY-MM' as a count of months (12·year + month - 1), so differences are months."""
+    year, number = (int(part) for part in month.split("-"))
+    return 12 * year + number - 1
+
+
+def round_of_month(start_month: str, month: str) -> int:
+    """The round in which ``month`` falls when round 1 is ``start_month`` (one round a month).
+
+    docs/model.md §3: with round 1 = February 2025, July 2025 is round 6. A month before the
+    start gives a round below 1 (the scenario boundary rejects it).
+    """
+    return month_number(month) - month_number(start_month) + 1
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,8 @@ class BatchState:
     china_signal: F64
     china_seen: F64
     coercion_threat: F64
+    honeymoon: F64
+    took_office: I64
 
     @property
     def size(self) -> int:
@@ -83,7 +85,9 @@ class BatchState:
 def initial_state(spec: ScenarioSpec, tables: UtilityTables, seeds: list[int]) -> BatchState:
     """Month zero: the status quo in force, February 2025 approval and coercion.
 
-    ``leader`` starts at the sitting leader's index among ``politics.leader_types``.
+    ``leader`` starts at the sitting leader's index among ``politics.leader_types``; the
+    part ``honeymoon`` of its approval is a honeymoon still decaying (docs/model.md §3), and
+    ``took_office`` is the round its cabinet formed (0: before the run, fully formed).
     """
     n = len(seeds)
     status_quo = np.tile(tables.grid.status_quo(), (n, 1))
@@ -126,4 +130,6 @@ def initial_state(spec: ScenarioSpec, tables: UtilityTables, seeds: list[int]) -
         china_signal=np.zeros(n),
         china_seen=tables.grid.values(status_quo)[:, [tables.grid.commitment, tables.grid.defense]],
         coercion_threat=full(n, spec.china.threat_weights[level0]),
+        honeymoon=full(n, spec.politics.approval.initial_honeymoon),
+        took_office=np.zeros(n, dtype=np.int64),
     )

@@ -3,7 +3,8 @@
 An unknown-field error says what is wrong; for a file written in the old format it should
 also say what to do. Until 2025-era configs are all migrated, every field that moved when
 the sitting leader became one of ``politics.leader_types`` (and concession parameters moved
-under ``params``) gets a hint naming its new place.
+under ``params``), the election's round (now a calendar month) and a successor's fixed
+approval (now a honeymoon that decays) gets a hint naming its new place.
 """
 
 from __future__ import annotations
@@ -17,6 +18,18 @@ _PER_LEADER = ("priorities", "normalize", "ideal", "concession")
 def moved_hint(loc: Sequence[int | str]) -> str | None:
     """Where the value of the unknown field at ``loc`` now goes, or ``None`` if it never moved."""
     path = [str(part) for part in loc]
+    if path == ["politics", "election", "round"]:
+        return (
+            "moved: give the election's calendar month as politics.election.month: "
+            "'YYYY-MM' (e.g. '2025-07'); its round is counted from protocol.start_month "
+            "(round 1), so July 2025 is round 6 when the run starts in February 2025"
+        )
+    if path == ["politics", "election", "approval_after_replacement"]:
+        return (
+            "moved: a new leader now starts at politics.approval.equilibrium + "
+            "politics.approval.honeymoon (0.34 + 0.13 = 0.47 in the baseline), and the "
+            "honeymoon decays with politics.approval.honeymoon_half_life"
+        )
     if path == ["agents", "japan", "leader"]:
         return "moved: the sitting leader is now politics.leader (a key of politics.leader_types)"
     if len(path) == 3 and path[:2] == ["agents", "japan"] and path[2] in _PER_LEADER:

@@ -16,6 +16,7 @@ import math
 from collections.abc import Iterator, Mapping
 
 from negosim.scenario.china_checks import check_china
+from negosim.scenario.politics_checks import check_election_month
 from negosim.scenario.problems import Reporter, did_you_mean, num
 from negosim.scenario.registry_checks import check_registries
 from negosim.scenario.scales import check_scales
@@ -42,6 +43,7 @@ def check_semantics(spec: ScenarioSpec, reporter: Reporter) -> None:
         _check_weights(spec, base, block, reporter)
     _check_politics(spec, reporter)
     _check_election(spec, reporter)
+    check_election_month(spec, reporter)
     check_registries(spec, reporter)
     check_china(spec, reporter)
     _check_protocol(spec, reporter)

@@ -23,15 +23,24 @@ class LeaderType(PreferenceSpec):
 
 
 class PoliticalCostItem(Strict):
-    """Domestic reference point r_k and cost λ_k per unit beyond it (docs/model.md §3)."""
+    """Domestic reference point r_k, cost λ_k per unit beyond it, smoothing width h_k (§3).
+
+    ``smoothness`` h_k (in the issue's unit) is the band around r_k over which the marginal
+    cost rises from 0 to λ_k (docs/model.md §3); 0 is the original hinge.
+    """
 
     reference: float
     cost: float = Field(ge=0)
     direction: Direction = "up"
+    smoothness: float = Field(default=0.0, ge=0)
 
 
 class WinSetSpec(Strict):
-    """Win-set radius K = K0 (A/A_ref)^a (1 + b M) and ratification noise σ_r (docs/model.md §3)."""
+    """Win-set radius K = K0 (A/A_ref)^a (1 + b M) and ratification noise σ_r (docs/model.md §3).
+
+    ``opposition_radius`` K_O caps K once the coalition has lost the upper house: the
+    opposition partner it then needs is a second veto player (Tsebelis 2002).
+    """
 
     base_radius: float = Field(default=0.6, gt=0)
     approval_reference: float = Field(default=0.35, gt=0, le=1)
@@ -39,12 +48,23 @@ class WinSetSpec(Strict):
     margin_effect: float = Field(default=0.5, ge=0)
     majority_margin: float = Field(default=-0.1, ge=-1, le=1)
     ratification_noise: float = Field(default=0.03, gt=0)
+    opposition_radius: float = Field(default=0.25, ge=0)
 
 
 class ApprovalSpec(Strict):
-    """Approval dynamics (docs/model.md §3)."""
+    """Approval dynamics: partial adjustment towards A*, a decaying honeymoon (docs/model.md §3).
+
+    ``equilibrium`` is A*, ``adjustment`` the monthly share α of the gap closed; a new leader
+    starts at A* + ``honeymoon``, which halves every ``honeymoon_half_life`` months;
+    ``initial_honeymoon`` is the part of ``initial`` that is a honeymoon still decaying.
+    """
 
     initial: float = Field(default=0.34, ge=0, le=1)
+    equilibrium: float = Field(default=0.34, ge=0, le=1)
+    adjustment: float = Field(default=0.2, ge=0, le=1)
+    honeymoon: float = Field(default=0.13, ge=0, le=1)
+    honeymoon_half_life: float = Field(default=2.0, gt=0)
+    initial_honeymoon: float = Field(default=0.0, ge=0, le=1)
     per_deal_utility: float = 0.25
     per_tariff_point: float = 0.003
     rally: float = 0.01
@@ -63,17 +83,26 @@ class RedLine(Strict):
     announced_round: int = Field(default=0, ge=0)
 
 
-class ElectionSpec(Strict):
-    """The July 2025 upper-house election and what follows (docs/model.md §3)."""
+#: A calendar month, 'YYYY-MM' (checked at the scenario boundary, with a plain message).
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
-    round: int = Field(default=5, ge=1)
+
+class ElectionSpec(Strict):
+    """The July 2025 upper-house election and what follows (docs/model.md §3).
+
+    ``month`` is the election's calendar month; its round is counted from
+    ``protocol.start_month`` (round 1), so the two cannot drift apart. A successor's win-set
+    grows from 0 to whole over ``formation_months`` after it takes office.
+    """
+
+    month: str = "2025-07"  # 'YYYY-MM', checked (with start_month) in scenario.politics_checks
     approval_threshold: float = Field(default=0.30, ge=0, le=1)
     approval_scale: float = Field(default=0.03, gt=0)
     margin_after_loss: float = Field(default=-0.3, ge=-1, le=1)
     replacement_probability: float = Field(default=0.7, ge=0, le=1)
     replacement_delay: list[int] = Field(default=[2, 3], min_length=2, max_length=2)
     successor_shares: dict[str, float] = {"dove": 0.3, "centrist": 0.3, "hawk": 0.4}
-    approval_after_replacement: float | None = Field(default=0.47, ge=0, le=1)
+    formation_months: int = Field(default=2, ge=0)
 
 
 class PoliticsSpec(Strict):
