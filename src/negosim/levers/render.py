@@ -53,9 +53,10 @@ def change(lever: Lever) -> str:
         for p in lever.paths
     ]
     text = "; ".join(parts)
-    if lever.spec.set:
-        text += " (with " + ", ".join(f"`{p}` {flow(v)}" for p, v in lever.spec.set.items()) + ")"
-    return text
+    fixed = [f"`{p}` {flow(v)}" for p, v in lever.spec.set.items()]
+    if lever.spec.rounds is not None:
+        fixed.append(f"{lever.spec.rounds}-month runs")
+    return text + (" (with " + ", ".join(fixed) + ")" if fixed else "")
 
 
 def decimals(effect: Effect) -> int:
