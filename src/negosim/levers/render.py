@@ -177,7 +177,7 @@ def render(table: LeverTable, results: list[RowResult], prov: Provenance) -> str
         "",
         header.description.strip(),
         "",
-        f"- **Command:** `{prov.command}` ({prov.seconds:.0f} s on {prov.workers} "
+        f"- **Command:** `{prov.command}` (the runs took {prov.seconds:.0f} s on {prov.workers} "
         f"worker{'s' if prov.workers > 1 else ''})",
         f"- **Scenario:** `{base.spec.name}` ({prov.scenario}), resolved SHA-256 "
         f"`{base.resolved_sha256}`",
