@@ -36,7 +36,7 @@ MODEL_GAPS: dict[tuple[str, str], str] = {
         "model: a threat does not move the bargain towards the US (no disagreement-point effect)"
     ),
     ("tariff_threat_probability", "deal_reached"): (
-        "model: a threat makes no deal worse for Japan without changing what it accepts"
+        "model: a threat worsens Japan's no-deal outcome but not what Japan accepts"
     ),
     ("tariff_threat_level", "final_tariff given deal"): (
         "model: a higher threatened tariff lowers the deal's tariff"
@@ -45,7 +45,7 @@ MODEL_GAPS: dict[tuple[str, str], str] = {
         "model: a higher threatened tariff lowers the US utility of the outcome"
     ),
     ("tariff_threat_level", "deal_reached"): (
-        "model: a threat makes no deal worse for Japan without changing what it accepts"
+        "model: a threat worsens Japan's no-deal outcome but not what Japan accepts"
     ),
     ("us_linkage", "joint_utility"): "model: full US linkage lowers joint utility",
     ("us_linkage", "distance_pareto"): "model: full US linkage moves deals off the frontier",
