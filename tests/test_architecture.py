@@ -27,6 +27,21 @@ ALLOWED = {
     "core": {"schema", "registry", "core"},
     "scenario": {"schema", "registry", "core", "scenario"},
     "agents": {"schema", "registry", "core", "agents"},
+    # A top layer, like sweep: everything below it, nothing of the command line.
+    "levers": {
+        "schema",
+        "registry",
+        "core",
+        "scenario",
+        "agents",
+        "model",
+        "mesa_conventions",
+        "columns",
+        "outcomes",
+        "results",
+        "sweep",
+        "levers",
+    },
 }
 
 

@@ -13,6 +13,7 @@ EPILOG = """examples:
   negosim run configs/baseline.yaml                 one replicate, round-by-round account
   negosim run configs/baseline.yaml --seed 7 --out out/run7
   negosim sweep experiments/omega_commitment.yaml    a parameter sweep, results in runs/
+  negosim levers                                     the lever table: docs/levers.md
   negosim validate configs/*.yaml                    check scenario files
   negosim list                                       concession styles, China rules, events
   negosim list columns configs/baseline.yaml         every output column, unit and meaning
@@ -23,6 +24,15 @@ def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, got {text}")
+    return value
+
+
+def _pairs(text: str) -> int:
+    value = int(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number ≥ 2 (an interval needs two pairs), got {text}"
+        )
     return value
 
 
@@ -127,6 +137,41 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("--no-progress", action="store_true", help="no progress bar")
 
+    levers = sub.add_parser(
+        "levers",
+        help="measure what each lever of a lever table moves and write docs/levers.md",
+        description=(
+            "Run both settings (low, high) of every lever in SPEC on the same replicate "
+            "seeds (common random numbers), measure each outcome's paired difference high - "
+            "low with a 95 %% t interval, compare it with the direction the cited theory "
+            "predicts, and write the table as Markdown."
+        ),
+    )
+    levers.add_argument(
+        "spec",
+        nargs="?",
+        type=Path,
+        default=Path("experiments/levers.yaml"),
+        help="lever table file (default: experiments/levers.yaml)",
+    )
+    levers.add_argument(
+        "--replicates",
+        type=_pairs,
+        metavar="N",
+        help="pairs of runs per lever (default: the file's replicates)",
+    )
+    levers.add_argument(
+        "--out",
+        type=Path,
+        default=Path("docs/levers.md"),
+        metavar="FILE",
+        help="Markdown file to write (default: docs/levers.md; '-' prints it)",
+    )
+    levers.add_argument("--seed", type=_seed, help="master seed (default: the file's)")
+    levers.add_argument(
+        "--workers", type=_positive, default=1, metavar="W", help="worker processes (default 1)"
+    )
+
     listing = sub.add_parser(
         "list",
         help="list concession styles, China reaction rules, event kinds, or output columns",
@@ -225,6 +270,12 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _levers(args: argparse.Namespace) -> int:
+    from negosim.levers.command import run_levers
+
+    return run_levers(args)
+
+
 def _validate(args: argparse.Namespace) -> int:
     from negosim.scenario import validate_file
 
@@ -288,7 +339,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from negosim.scenario import ScenarioError
 
     args = build_parser().parse_args(argv)
-    handlers = {"run": _run, "sweep": _sweep, "validate": _validate, "list": _list}
+    handlers = {
+        "run": _run,
+        "sweep": _sweep,
+        "levers": _levers,
+        "validate": _validate,
+        "list": _list,
+    }
     try:
         return handlers[args.command](args)
     except ScenarioError as err:

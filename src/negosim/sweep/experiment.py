@@ -33,6 +33,8 @@ from negosim.schema import Strict
 
 Value = float | int | str | bool
 Method = Literal["grid", "random", "latin_hypercube", "sobol"]
+#: The top-level key of a lever table (docs/levers.md), which is not an experiment.
+LEVER_TABLE = "lever_table"
 DEFAULT_REPORT = (
     "deal_reached",
     "first_deal_round",
@@ -239,6 +241,15 @@ def load_experiment(path: str | Path) -> Experiment:
     r = Reporter(source, parsed.lines, list(parsed.problems))
     if not isinstance(parsed.data, dict):
         r.add("", "the top level must be a mapping of fields", None, "name, scenario, seed, ...")
+        raise ScenarioError(r.problems)
+    if LEVER_TABLE in parsed.data:  # negosim.levers.spec.MARKER (sweep cannot import it)
+        r.add(
+            LEVER_TABLE,
+            f"{source} is a lever table, not a sweep experiment: run it with "
+            f"negosim levers {source}",
+            None,
+            "an experiment file (name, scenario, seed, replicates, design, ...)",
+        )
         raise ScenarioError(r.problems)
     try:
         spec = ExperimentSpec.model_validate(parsed.data)
