@@ -8,6 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from negosim.agents.negotiator import Negotiator
+from negosim.core.concession import ConcessionHistory
 from negosim.core.election import hold_election, pick_successors, round_of_month
 from negosim.core.leaders import leader_index
 from negosim.core.politics import (
@@ -67,24 +68,29 @@ class JapanAgent(Negotiator):
         weak = self.spec.weak_government  # type: ignore[union-attr]
         return weak_government_exponent(tables.type_e[state.leader], state.approval, weak)
 
-    def concession_target(self, time_frac: float, reserve: F64, best: F64) -> F64:
+    def concession_target(
+        self, time_frac: float, reserve: F64, best: F64, history: ConcessionHistory
+    ) -> F64:
         """p(t) on each replicate's leader type's own concession curve.
 
-        When every type shares one style and k (the shipped scenarios), the curve is
-        evaluated once over the whole batch; otherwise per leader type.
+        When every type shares one style and its parameters but e (the shipped scenarios),
+        the curve is evaluated once over the whole batch; otherwise per leader type.
         """
         state, curves = self.model.state, self.model.tables.type_concession
         e = self.concession_exponent()
-        others = {(c.style.name, c.params.model_copy(update={"e": 0.0})) for c in curves}
+        others = {(c.style.name, repr(c.values(1, e=np.zeros(1)))) for c in curves}
         if len(others) == 1:
             params = curves[0].values(state.size, e=e)
-            return curves[0].style.target(time_frac, reserve, best, params)
+            return curves[0].style.target(time_frac, reserve, best, params, history)
         target = np.empty(state.size)
         for index, curve in enumerate(curves):
             mine = state.leader == index
             if mine.any():
                 params = curve.values(int(mine.sum()), e=e[mine])
-                target[mine] = curve.style.target(time_frac, reserve[mine], best[mine], params)
+                mine_history = ConcessionHistory(history.previous[mine], history.received[mine])
+                target[mine] = curve.style.target(
+                    time_frac, reserve[mine], best[mine], params, mine_history
+                )
         return target
 
     def best_utility(self, active: B) -> F64:

@@ -8,6 +8,7 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
+from negosim.core.concession import ConcessionHistory
 from negosim.core.disagreement import discounted_surplus, no_deal_value, threat_exposure
 from negosim.core.protocol import Reason, classify_response, time_fraction
 from negosim.schema import JapanSpec, USSpec
@@ -38,9 +39,16 @@ class Negotiator(mesa.Agent):
         """This side's utility of packages (b, g), one per replicate."""
         raise NotImplementedError
 
-    def concession_target(self, time_frac: float, reserve: F64, best: F64) -> F64:
+    def concession_target(
+        self, time_frac: float, reserve: F64, best: F64, history: ConcessionHistory
+    ) -> F64:
         """p(t) from this side's concession curve(s), per replicate."""
         raise NotImplementedError
+
+    @property
+    def seat(self) -> int:
+        """This side's column in the state's per-side arrays (0 US, 1 Japan)."""
+        return 0 if self.side == "us" else 1
 
     def best_utility(self, active: B) -> F64:
         """U_max over the admissible packages for the ``active`` replicates (NaN elsewhere)."""
@@ -51,6 +59,12 @@ class Negotiator(mesa.Agent):
         raise NotImplementedError
 
     # -- shared behaviour ----------------------------------------------------------------
+    def remember_offer(self, value: F64, seen: B) -> None:
+        """Keep this side's utility of the other side's offer (behaviour tactics read it)."""
+        received = self.model.state.received[:, self.seat]
+        shifted = np.concatenate([received[:, 1:], value[:, None]], axis=1)
+        self.model.state.received[:, self.seat] = np.where(seen[:, None], shifted, received)
+
     def reservation(self) -> F64:
         """r_i(t): this side's value of no deal this month (docs/model.md §4.5).
 
@@ -94,7 +108,10 @@ class Negotiator(mesa.Agent):
         frac = time_fraction(round_index, self.model.deadline)
         reserve = self.reservation()
         best = np.where(active, self.best_utility(active), reserve)
-        style = self.concession_target(frac, reserve, best)
+        state = self.model.state
+        history = ConcessionHistory(state.style_target[:, self.seat], state.received[:, self.seat])
+        style = self.concession_target(frac, reserve, best, history)
+        state.style_target[:, self.seat] = np.where(active, style, state.style_target[:, self.seat])
         share = discounted_surplus(np.ones_like(reserve), self.spec.discount, round_index)
         return reserve + (style - reserve) * share
 
@@ -115,6 +132,7 @@ class Negotiator(mesa.Agent):
         value = np.where(has_offer, self.utility(safe_b, safe_g), np.nan)
         target, reserve = self.target(rec.round_index, active), self.reservation()
         reason = classify_response(value, target, reserve, has_offer)
+        self.remember_offer(value, active & has_offer)
         reason[~active] = Reason.NOT_NEGOTIATING
         rec.columns.update(
             responder_utility=value,

@@ -8,6 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from negosim.agents.negotiator import Negotiator
+from negosim.core.concession import ConcessionHistory
 from negosim.core.credibility import REVERSAL_CLASSES, ReversibleItem, reverse_items
 from negosim.core.leaders import concession_curve
 from negosim.core.rng import Purpose, uniform, uniforms
@@ -46,10 +47,12 @@ class USAgent(Negotiator):
         """U_U of packages (b, g)."""
         return self.model.tables.us(b, g)
 
-    def concession_target(self, time_frac: float, reserve: F64, best: F64) -> F64:
+    def concession_target(
+        self, time_frac: float, reserve: F64, best: F64, history: ConcessionHistory
+    ) -> F64:
         """p(t) on the US's one concession curve."""
         params = self.curve.values(self.model.state.size)
-        return self.curve.style.target(time_frac, reserve, best, params)
+        return self.curve.style.target(time_frac, reserve, best, params, history)
 
     def best_utility(self, active: B) -> F64:
         """U_max over the admissible packages (linkage floors, red lines; §4.3).

@@ -31,18 +31,30 @@ class ConcessionCurve:
 
     @property
     def e(self) -> float:
-        """E of a Faratin style (the parameter the weak-government rule replaces)."""
-        return float(self.params.e)  # type: ignore[attr-defined]
+        """E of a Faratin style (the parameter the weak-government rule replaces); NaN if none.
+
+        Behaviour-dependent styles (tit-for-tat) have no e: the rule leaves them alone.
+        """
+        return float(getattr(self.params, "e", np.nan))
 
     @property
     def k(self) -> float:
         """K of a Faratin style."""
         return float(self.params.k)  # type: ignore[attr-defined]
 
+    @property
+    def has_e(self) -> bool:
+        """Whether the style has a concession exponent e."""
+        return "e" in type(self.params).model_fields
+
     def values(self, n: int, **replaced: F64) -> dict[str, F64]:
-        """Every parameter as one value per replicate, with ``replaced`` ones swapped in."""
+        """Every parameter as one value per replicate, with ``replaced`` ones swapped in.
+
+        A replacement for a parameter the style does not have (e for a tit-for-tat) is
+        dropped.
+        """
         values = {name: np.full(n, v) for name, v in self.params.model_dump().items()}
-        return values | replaced
+        return values | {name: v for name, v in replaced.items() if name in values}
 
 
 def concession_curve(spec: ConcessionSpec) -> ConcessionCurve:

@@ -22,6 +22,10 @@ B = NDArray[np.bool_]
 U64 = NDArray[np.uint64]
 
 
+#: Offers of the other side each negotiator remembers (behaviour tactics, model.md §4.2).
+RECEIVED_OFFERS = 4
+
+
 @dataclass
 class BatchState:
     """Everything that carries over from one month to the next, per replicate."""
@@ -58,6 +62,8 @@ class BatchState:
     us_win_set_bound: F64
     us_win_set_floor: F64
     fallback: I64
+    style_target: F64
+    received: F64
     china_signal: F64
     china_seen: F64
     coercion_threat: F64
@@ -127,6 +133,8 @@ def initial_state(spec: ScenarioSpec, tables: UtilityTables, seeds: list[int]) -
         us_win_set_bound=full(n, spec.agents.us.win_set_belief.prior),
         us_win_set_floor=np.zeros(n),
         fallback=status_quo.copy(),
+        style_target=full((n, 2), np.nan),
+        received=full((n, 2, RECEIVED_OFFERS), np.nan),
         china_signal=np.zeros(n),
         china_seen=tables.grid.values(status_quo)[:, [tables.grid.commitment, tables.grid.defense]],
         coercion_threat=full(n, spec.china.threat_weights[level0]),
