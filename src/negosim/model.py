@@ -224,7 +224,11 @@ class NegotiationModel(mesa.Model):
         if ratified.any():
             state.pending[ratified] = grid.join(b[ratified], g[ratified])
             state.has_pending |= ratified
-            state.first_deal_round[ratified & (state.first_deal_round < 0)] = t
+            first = ratified & (state.first_deal_round < 0)
+            state.first_deal_round[first] = t
+            safe = (np.maximum(b, 0), np.maximum(g, 0))
+            terms = np.stack([self.us.utility(*safe), self.japan.utility(*safe)], axis=1)
+            state.first_deal_utility[first] = terms[first]
         rec.deal_announced = ratified.astype(np.float64)
         self._learn_win_set(side, b, g, reason)
         state.negotiating = still_negotiating(
