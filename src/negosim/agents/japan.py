@@ -44,6 +44,8 @@ class JapanAgent(Negotiator):
             dtype=np.int64,
         )
         self.successor_cdf = np.cumsum(list(self.politics.election.successor_shares.values()))
+        #: Whether every leader type shares one style and its parameters but e (computed once).
+        self._shared_curve: bool | None = None
         #: The election's round: its calendar month counted from round 1 (start_month).
         self.election_round = round_of_month(
             model.spec.protocol.start_month, self.politics.election.month
@@ -78,8 +80,13 @@ class JapanAgent(Negotiator):
         """
         state, curves = self.model.state, self.model.tables.type_concession
         e = self.concession_exponent()
-        others = {(c.style.name, repr(c.values(1, e=np.zeros(1)))) for c in curves}
-        if len(others) == 1:
+        if self._shared_curve is None:
+            others = {
+                (c.style.name, tuple(sorted(c.params.model_dump(exclude={"e"}).items())))
+                for c in curves
+            }
+            self._shared_curve = len(others) == 1
+        if self._shared_curve:
             params = curves[0].values(state.size, e=e)
             return curves[0].style.target(time_frac, reserve, best, params, history)
         target = np.empty(state.size)
