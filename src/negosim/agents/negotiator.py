@@ -113,7 +113,10 @@ class Negotiator(mesa.Agent):
         style = self.concession_target(frac, reserve, best, history)
         state.style_target[:, self.seat] = np.where(active, style, state.style_target[:, self.seat])
         share = discounted_surplus(np.ones_like(reserve), self.spec.discount, round_index)
-        return reserve + (style - reserve) * share
+        # Nobody proposes or accepts less than no deal (§4.5): when even the best admissible
+        # package is worth less than that (a threat the linkage floors rule out), the target
+        # stays at the value of no deal and the side makes no offer.
+        return np.maximum(reserve + (style - reserve) * share, reserve)
 
     def propose(self, rec: RoundRecord, active: B) -> tuple[I64, I64]:
         """Offer each active replicate's best package for the other side.
@@ -122,7 +125,10 @@ class Negotiator(mesa.Agent):
         """
         target = self.target(rec.round_index, active)
         b, g = self.offers(target, active)
-        rec.columns.update(proposer_target=np.where(active, target, np.nan))
+        rec.columns.update(
+            proposer_target=np.where(active, target, np.nan),
+            proposer_reservation=np.where(active, self.reservation(), np.nan),
+        )
         return b, g
 
     def respond(self, rec: RoundRecord, b: I64, g: I64, active: B) -> I64:

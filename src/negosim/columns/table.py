@@ -118,12 +118,19 @@ ROUND_TEMPLATES = (
         "the threat Japan reads from China's recent levels (T̄, mean of china.threat_weights)",
     ),
     _r("leader_changed", "bool", "", "Japan's leader was replaced this month"),
-    _r("reopened", "bool", "", "a deal in force was reopened (a reversal, or below a reservation)"),
+    _r("reopened", "bool", "", "a deal in force was reopened after a US reversal"),
     _r(
         "proposer_target",
         "float64",
         UTILITY,
         "the proposer's target: the least it offers itself this month",
+        missing=NOT_NEGOTIATING,
+    ),
+    _r(
+        "proposer_reservation",
+        "float64",
+        UTILITY,
+        "the proposer's value of no deal this month (its target never goes below it)",
         missing=NOT_NEGOTIATING,
     ),
     _r(
