@@ -21,7 +21,13 @@ from negosim.columns.arrow import frame
 from negosim.columns.table import FINAL_STATUS
 from negosim.core.admissible import Admissible
 from negosim.core.bargaining import utility_distance
-from negosim.core.benchmarks import budget_level, padded, ratifiable_front, solve_on_front
+from negosim.core.benchmarks import (
+    budget_level,
+    padded,
+    ratifiable_front,
+    relevant,
+    solve_on_front,
+)
 from negosim.core.offers import group_keys
 
 if TYPE_CHECKING:
@@ -82,18 +88,24 @@ def _benchmarks(model: NegotiationModel, b: NDArray, g: NDArray) -> Columns:
     weight = model.spec.benchmarks.nash_weight_japan
     level = budget_level(budget)
     unique, inverse = group_keys(state.leader, threat, belief, level)
-    fronts = []
-    for row in unique:
-        leader, threat_i, belief_i, level_i = int(row[0]), float(row[1]), float(row[2]), int(row[3])
-        key = ("ratifiable", search.identity("benchmark", leader), red_lines.key, threat_i)
-        key += (belief_i, level_i)
-        front = search.cache.get(key)
-        if front is None:
-            cands = search.candidates("benchmark", leader, threat_i, belief_i, red_lines)
-            on_front = ratifiable_front(cands.own, cands.other, cands.cost, level_i)
-            front = (cands.own[on_front], cands.other[on_front])
-            search.cache.put(key, front, 2 * front[0].nbytes)
-        fronts.append(front)
+    fronts: list[tuple[NDArray, NDArray] | None] = [None] * len(unique)
+    needed: dict[tuple[int, float, float], list[tuple[int, int, tuple[object, ...]]]] = {}
+    for position, row in enumerate(unique):
+        group = (int(row[0]), float(row[1]), float(row[2]))
+        key = ("ratifiable", search.identity("benchmark", group[0]), red_lines.key, *group[1:])
+        key += (int(row[3]),)
+        fronts[position] = search.cache.get(key)  # type: ignore[assignment]
+        if fronts[position] is None:
+            needed.setdefault(group, []).append((position, int(row[3]), key))
+    for (leader, threat_i, belief_i), items in needed.items():
+        cands = search.candidates("benchmark", leader, threat_i, belief_i, red_lines)
+        levels = [lvl for _, lvl, _ in items]
+        keep = relevant(cands.own, cands.other, cands.cost, min(levels), max(levels))
+        own, other, cost = cands.own[keep], cands.other[keep], cands.cost[keep]
+        for position, lvl, key in items:
+            on_front = ratifiable_front(own, other, cost, lvl)
+            fronts[position] = (own[on_front], other[on_front])
+            search.cache.put(key, fronts[position], 2 * own[on_front].nbytes)
     a, b = padded(fronts)  # type: ignore[arg-type]
     a, b = a[inverse], b[inverse]
     found = solve_on_front(a, b, d_japan, d_us, weight, u_japan, u_us)

@@ -49,6 +49,25 @@ def ratifiable_front(u1: F64, u2: F64, cost: F64, level: int) -> I64:
     return feasible[pareto_staircase(u1[feasible], u2[feasible])]
 
 
+def relevant(u1: F64, u2: F64, cost: F64, low: int, high: int) -> I64:
+    """Candidates that can be on the ratifiable frontier of any level in [low, high].
+
+    A package costing more than the top level is never ratifiable; one that a package
+    ratifiable at the lowest level weakly dominates is on no frontier of these levels. So
+    the frontiers of every level in the range are those of this (much smaller) set.
+    """
+    top = np.flatnonzero(cost <= high * BUDGET_RESOLUTION + 1e-12)
+    cheap = top[cost[top] <= low * BUDGET_RESOLUTION + 1e-12]
+    if not len(cheap):
+        return top
+    stairs = cheap[pareto_staircase(u1[cheap], u2[cheap])]  # u1 ascending, u2 falling
+    rest = top[cost[top] > low * BUDGET_RESOLUTION + 1e-12]
+    pos = np.searchsorted(u1[stairs], u1[rest], side="left")
+    inside = pos < len(stairs)
+    best_u2 = np.where(inside, u2[stairs[np.minimum(pos, len(stairs) - 1)]], -np.inf)
+    return np.concatenate([stairs, rest[best_u2 < u2[rest]]])
+
+
 @dataclass(frozen=True)
 class Solutions:
     """Per replicate: Nash and KS positions on the frontier (-1: none), and the gap.
