@@ -100,8 +100,9 @@ def _benchmarks(model: NegotiationModel, b: NDArray, g: NDArray) -> Columns:
     for (leader, threat_i, belief_i), items in needed.items():
         cands = search.candidates("benchmark", leader, threat_i, belief_i, red_lines)
         levels = [lvl for _, lvl, _ in items]
-        keep = relevant(cands.own, cands.other, cands.cost, min(levels), max(levels))
-        own, other, cost = cands.own[keep], cands.other[keep], cands.cost[keep]
+        _, _, all_own, all_other, all_cost = cands.raw()
+        keep = relevant(all_own, all_other, all_cost, min(levels), max(levels))
+        own, other, cost = all_own[keep], all_other[keep], all_cost[keep]
         for position, lvl, key in items:
             on_front = ratifiable_front(own, other, cost, lvl)
             fronts[position] = (own[on_front], other[on_front])

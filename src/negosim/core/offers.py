@@ -15,7 +15,6 @@ candidates are computed once, cached for the run, and queried for all its replic
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,41 +28,90 @@ F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 
 
-@dataclass(frozen=True)
 class Candidates:
-    """Packages that can be optimal for one group, ordered for fast queries.
+    """Packages that can be optimal for one group, and the trade-off query over them.
 
-    Without a cost (2 objectives) the entries are the Pareto staircase sorted by ``own``
-    ascending, so ``other`` falls along it and a query is one binary search. With a cost
-    (Japan's win-set) they are sorted by ``other`` descending, then ``own`` descending, then
-    ``cost`` ascending, so a query's answer is its first feasible entry.
+    The packages are (own, other, cost) combinations of the two blocks' frontiers. A query
+    asks, per replicate, for the package maximising ``other`` subject to own ≥ target and
+    cost ≤ budget, ties to the higher own, then the lower cost, then the earlier package.
+    A first, small batch of queries is answered directly on the unsorted packages (most
+    groups are met once); later or larger ones use the packages sorted by (other desc, own
+    desc, cost asc), where each answer is the first feasible entry, sorted once.
+    ``state``, ``static``, ``own``, ``other`` and ``cost`` are in that sorted order.
     """
 
-    state: I64
-    static: I64
-    own: F64
-    other: F64
-    cost: F64
-    own_best: float
-    with_cost: bool
+    #: Queries up to this many are answered without sorting the packages.
+    DIRECT = 48
 
-    def query(self, target: F64, budget: F64 | None = None) -> I64:
-        """Entry maximising ``other`` subject to own ≥ target (and cost ≤ budget), or -1.
+    def __init__(self, state: I64, static: I64, own: F64, other: F64, cost: F64) -> None:
+        self._raw = (state, static, own, other, cost)
+        self._order: I64 | None = None
+        self._by_order: tuple[NDArray, ...] = ()
+        self._queries = 0
 
-        Ties go to the higher ``own``, then the lower cost, as in
-        :func:`negosim.core.bargaining.best_for_other`.
-        """
-        if not self.with_cost:
-            pos = np.searchsorted(self.own, target, side="left")
-            return np.where(pos < len(self.own), pos, -1)
+    @property
+    def nbytes(self) -> int:
+        """Memory held (for the cache's budget): one copy of the packages, and the order."""
+        return sum(a.nbytes for a in self._raw) + 8 * len(self._raw[0])
+
+    def raw(self) -> tuple[I64, I64, F64, F64, F64]:
+        """(state, static, own, other, cost) in some fixed order, with no sort forced."""
+        return self._raw  # type: ignore[return-value]
+
+    def _sorted(self, column: int) -> NDArray:
+        if self._order is None:
+            _, _, own, other, cost = self._raw
+            self._order = np.lexsort((cost, -own, -other))
+            self._by_order = tuple(a[self._order] for a in self._raw)
+            self._raw = self._by_order  # once sorted, keep one copy (raw() order is free)
+        return self._by_order[column]
+
+    state = property(lambda self: self._sorted(0), doc="State-block index, sorted order.")
+    static = property(lambda self: self._sorted(1), doc="Static-block index, sorted order.")
+    own = property(lambda self: self._sorted(2), doc="Proposer's utility, sorted order.")
+    other = property(lambda self: self._sorted(3), doc="Other side's utility, sorted order.")
+    cost = property(lambda self: self._sorted(4), doc="Political cost, sorted order.")
+
+    def query(self, target: F64, budget: F64 | None = None) -> tuple[I64, I64]:
+        """(state, static) of each query's package, -1 where none qualifies."""
         if budget is None:
             budget = np.full(len(target), np.inf)
+        self._queries += 1
+        if self._order is None and self._queries == 1 and len(target) <= self.DIRECT:
+            pick = self._direct(target, budget)  # a one-off group: not worth a sort
+            state, static = self._raw[0], self._raw[1]
+        else:
+            pick = self._first_feasible(target, budget)
+            state, static = self.state, self.static
+        ok = pick >= 0
+        safe = np.maximum(pick, 0)
+        return np.where(ok, state[safe], -1), np.where(ok, static[safe], -1)
+
+    def _direct(self, target: F64, budget: F64) -> I64:
+        """The lexicographic best feasible package of each query, on the unsorted packages."""
+        _, _, own, other, cost = self._raw
         out = np.full(len(target), -1, dtype=np.int64)
-        rows = max(1, _CHUNK_CELLS // max(1, len(self.own)))
-        for lo in range(0, len(target) if len(self.own) else 0, rows):
+        if not len(own):
+            return out
+        feasible = (own[None, :] >= target[:, None]) & (cost[None, :] <= budget[:, None])
+        best = np.where(feasible, other, -np.inf).max(axis=1, keepdims=True)
+        tie = feasible & (other == best)
+        top = np.where(tie, own, -np.inf).max(axis=1, keepdims=True)
+        tie &= own == top
+        cheapest = np.where(tie, cost, np.inf).min(axis=1, keepdims=True)
+        tie &= cost == cheapest
+        first = tie.argmax(axis=1)
+        return np.where(tie[np.arange(len(target)), first], first, -1)
+
+    def _first_feasible(self, target: F64, budget: F64) -> I64:
+        """The first feasible entry of the sorted packages for each query."""
+        own, cost = self.own, self.cost
+        out = np.full(len(target), -1, dtype=np.int64)
+        rows = max(1, _CHUNK_CELLS // max(1, len(own)))
+        for lo in range(0, len(target) if len(own) else 0, rows):
             hi = min(len(target), lo + rows)
-            feasible = self.own[None, :] >= target[lo:hi, None]
-            feasible &= self.cost[None, :] <= budget[lo:hi, None]
+            feasible = own[None, :] >= target[lo:hi, None]
+            feasible &= cost[None, :] <= budget[lo:hi, None]
             first = feasible.argmax(axis=1)
             out[lo:hi] = np.where(feasible[np.arange(hi - lo), first], first, -1)
         return out
@@ -228,8 +276,8 @@ class OfferSearch:
         if cached is not None:
             return cached  # type: ignore[return-value]
         own, other, cost = self._parts(proposer, leader, threat, belief)
-        with_cost = True  # every proposer (and the benchmarks) keeps L_J as a third objective
-        columns = [(own[i], other[i]) + ((-cost[i],) if with_cost else ()) for i in (0, 1)]
+        # Every proposer (and the benchmarks) keeps L_J as a third objective.
+        columns = [(own[i], other[i], -cost[i]) for i in (0, 1)]
         static_idx = self.cache.get(("static front", identity, restriction))
         if static_idx is None:
             static_idx = _restricted_front(
@@ -239,25 +287,14 @@ class OfferSearch:
         state_idx = _restricted_front(columns[0], None if admissible is None else admissible.state)
         bb = np.repeat(state_idx, len(static_idx))
         gg = np.tile(static_idx, len(state_idx))
-        u_own, u_other = own[0][bb] + own[1][gg], other[0][bb] + other[1][gg]
-        u_cost = cost[0][bb] + cost[1][gg]
-        if with_cost:
-            order = np.lexsort((u_cost, -u_own, -u_other))
-        else:
-            stairs = np.flatnonzero(pareto_mask(np.stack([u_own, u_other], axis=1)))
-            order = stairs[np.lexsort((-u_other[stairs], u_own[stairs]))]
         found = Candidates(
-            state=bb[order],
-            static=gg[order],
-            own=u_own[order],
-            other=u_other[order],
-            cost=u_cost[order],
-            own_best=float(own[0].max() + own[1].max()),
-            with_cost=with_cost,
+            bb,
+            gg,
+            own[0][bb] + own[1][gg],
+            other[0][bb] + other[1][gg],
+            cost[0][bb] + cost[1][gg],
         )
-        nbytes = sum(
-            a.nbytes for a in (found.state, found.static, found.own, found.other, found.cost)
-        )
+        nbytes = found.nbytes
         self.cache.put(key, found, nbytes)
         return found
 
@@ -324,8 +361,7 @@ class OfferSearch:
             found = self.candidates(
                 proposer, int(row[0]), float(row[1]), float(row[2]), restriction
             )
-            pick = found.query(target[members], None if budget is None else budget[members])
-            ok = pick >= 0
-            state[members[ok]] = found.state[pick[ok]]
-            static[members[ok]] = found.static[pick[ok]]
+            state[members], static[members] = found.query(
+                target[members], None if budget is None else budget[members]
+            )
         return state, static
