@@ -124,6 +124,7 @@ class NegotiationModel(mesa.Model):
         )
         self.history: list[RoundRecord] = []
         self._admissible: tuple[int, tuple[list[Admissible], I64]] | None = None
+        self._restrictions: dict[bytes, Admissible] = {}  # by (leader, package in force)
         self.running = True
 
     # -- the month ---------------------------------------------------------------------
@@ -254,20 +255,22 @@ class NegotiationModel(mesa.Model):
         if at_table.any() and not at_table.all():
             rows[~at_table] = rows[np.argmax(at_table)]
         unique, index = np.unique(rows, axis=0, return_inverse=True)
-        restrictions = [
-            Admissible.of(
-                tables.grid,
-                admissible_masks(
-                    tables.japan_contributions[row[0]],
-                    tables.us_contributions,
-                    row[1:],
-                    tables.linkage_japan,
-                    tables.linkage_us,
-                    tables.red_lines,
-                ),
-            )
-            for row in unique
-        ]
+        restrictions = []
+        for row in unique:
+            key = row.tobytes()
+            if key not in self._restrictions:
+                self._restrictions[key] = Admissible.of(
+                    tables.grid,
+                    admissible_masks(
+                        tables.japan_contributions[row[0]],
+                        tables.us_contributions,
+                        row[1:],
+                        tables.linkage_japan,
+                        tables.linkage_us,
+                        tables.red_lines,
+                    ),
+                )
+            restrictions.append(self._restrictions[key])
         found = (restrictions, index.reshape(-1).astype(np.int64))
         self._admissible = (self.steps, found)
         return found
