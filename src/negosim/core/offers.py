@@ -143,7 +143,10 @@ def group_keys(*columns: F64 | I64) -> tuple[F64, I64]:
     """
     key = np.zeros(len(columns[0]), dtype=np.int64)
     for column in columns:
-        values, codes = np.unique(np.asarray(column, dtype=np.float64), return_inverse=True)
+        column = np.asarray(column, dtype=np.float64)
+        if not len(column) or (column == column[0]).all():
+            continue  # a constant column (often the belief, or the restriction) adds nothing
+        values, codes = np.unique(column, return_inverse=True)
         key = key * len(values) + codes.reshape(-1)
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     stacked = np.stack([np.asarray(c, dtype=np.float64)[first] for c in columns], axis=1)
