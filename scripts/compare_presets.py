@@ -253,6 +253,15 @@ CONTRASTS: tuple[Contrast, ...] = (
         "deal_defense",
     ),
     *_contrasts(
+        "hawkish_successor",
+        "↳ centrist with honeymoon",
+        "↳ hawk conceding as the centrist",
+        "deal",
+        "deal_tariff",
+        "deal_defense",
+        "deal_us_utility",
+    ),
+    *_contrasts(
         "indifferent_us",
         BASE24,
         "indifferent_us (24 months)",
@@ -307,6 +316,14 @@ CONTRASTS: tuple[Contrast, ...] = (
         "↳ deterrence, no deal",
         "deterrence_china (24 months)",
         "china_second_year",
+    ),
+    *_contrasts(
+        "spiral and deterrence",
+        "spiral_china (24 months)",
+        "deterrence_china (24 months)",
+        "deal",
+        "deal_defense",
+        "deal_japan_utility",
     ),
     *_contrasts(
         "classroom_three_issues",
