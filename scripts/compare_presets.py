@@ -3,8 +3,10 @@
 Each row runs one scenario file (the decomposition rows, marked ↳, with some values replaced
 or some entries added) for the same replicate seeds 0..N-1 and summarises the replicates.
 Presets that run for 24 months are compared with the baseline run for the same 24 months
-(deadline still month 12), because reversals and China's reaction to a deal only act after
-the deal enters into force, and in the baseline that happens at the very end of month 12.
+(planning horizon still month 12): reversals and China's reading of a deal act only on a
+deal in force, and in the baseline first deals are ratified in months 8-12 (most in month 8)
+and enter into force the month after, so a 12-month run leaves a deal in force for only two
+or three months.
 
 Usage::
 
@@ -27,6 +29,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from negosim.levers.stats import paired_effect
 from negosim.model import NegotiationModel
 from negosim.outcomes import summarize
 from negosim.scenario import Scenario, apply_overrides, load_scenario, scenario_from_mapping
@@ -35,6 +38,7 @@ CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 MIN_MONTHS = 500  # fewer replicate-months in a group than this: report "–"
 
 Metrics = dict[str, float]
+PerRun = dict[str, NDArray[np.float64]]
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,20 @@ class Row:
 
 HAWK = "hawkish_successor.yaml"
 INDIFFERENT = "indifferent_us.yaml"
+SPIRAL = "spiral_china.yaml"
+DETERRENCE = "deterrence_china.yaml"
 CLASSROOM = "classroom_three_issues.yaml"
+TAIWAN = "taiwan_statement.yaml"
+
+#: Japan accepts nothing: its outside option at the top of its [0, 1] scale (docs/model.md
+#: §4.5). The same months are played (threats included), but no deal is ever struck.
+NO_DEAL: Mapping[str, object] = {"agents.japan.outside_option": 1.0}
+#: The US never reverses an item of a deal in force (docs/model.md §6).
+NO_REVERSALS: Mapping[str, object] = {
+    "agents.us.reversal_hazard.trade": 0.0,
+    "agents.us.reversal_hazard.security": 0.0,
+    "agents.us.reversal_hazard.per_shortfall": 0.0,
+}
 
 ROWS: tuple[Row, ...] = (
     Row("baseline", "baseline.yaml"),
@@ -69,7 +86,11 @@ ROWS: tuple[Row, ...] = (
         "baseline.yaml",
         {"politics.approval.initial": 0.47, "politics.approval.initial_honeymoon": 0.13},
     ),
-    Row("↳ hawk, r_J kept at 0.85", HAWK, {"politics.leader_types.hawk.reservation": 0.85}),
+    Row(
+        "↳ hawk conceding as the centrist",
+        HAWK,
+        {"politics.leader_types.hawk.concession.params.e": 1.5},
+    ),
     Row("indifferent_us (24 months)", INDIFFERENT),
     Row(
         "↳ low commitment value only",
@@ -99,6 +120,7 @@ ROWS: tuple[Row, ...] = (
             "china.us_indifference": 0.2,
         },
     ),
+    Row("↳ Japan links freely (ℓ_J 1)", INDIFFERENT, {"agents.japan.linkage": 1.0}),
     Row(
         "↳ + Diet cost of a downgrade",
         INDIFFERENT,
@@ -122,16 +144,218 @@ ROWS: tuple[Row, ...] = (
             }
         },
     ),
-    Row("spiral_china (24 months)", "spiral_china.yaml"),
-    Row("deterrence_china (24 months)", "deterrence_china.yaml"),
+    Row("spiral_china (24 months)", SPIRAL),
+    Row("↳ spiral, no deal", SPIRAL, NO_DEAL),
+    Row("↳ spiral, no reversals", SPIRAL, NO_REVERSALS),
+    Row("↳ spiral, no reversals, no deal", SPIRAL, {**NO_REVERSALS, **NO_DEAL}),
+    Row("deterrence_china (24 months)", DETERRENCE),
+    Row("↳ deterrence, no deal", DETERRENCE, NO_DEAL),
+    Row("↳ deterrence, no reversals", DETERRENCE, NO_REVERSALS),
+    Row("↳ deterrence, no reversals, no deal", DETERRENCE, {**NO_REVERSALS, **NO_DEAL}),
     Row("classroom_three_issues (8 months)", CLASSROOM),
     Row("↳ three issues, 12 months", CLASSROOM, {"protocol.rounds": 12, "protocol.deadline": 12}),
+    Row("↳ four issues, 8 months", "baseline.yaml", {"protocol.rounds": 8, "protocol.deadline": 8}),
+    Row("taiwan_statement", TAIWAN),
     Row(
-        "↳ reservations not re-anchored",
-        CLASSROOM,
-        {"agents.us.reservation": 0.5, "politics.leader_types.centrist.reservation": 0.85},
+        "↳ statement in May (round 4)",
+        TAIWAN,
+        {
+            "events": [
+                {
+                    "round": 4,
+                    "kind": "taiwan_statement",
+                    "value": 0.8,
+                    "note": "hypothetical: PM answers in the Diet's ordinary session",
+                }
+            ]
+        },
     ),
-    Row("taiwan_statement", "taiwan_statement.yaml"),
+)
+
+
+@dataclass(frozen=True)
+class Contrast:
+    """A paired difference ``high - low`` of one per-run outcome between two rows (same seeds)."""
+
+    group: str
+    low: str
+    high: str
+    outcome: str
+
+
+#: Per-run outcomes the contrasts can use; "given deal" ones are NaN in runs without a deal
+#: and are compared over the pairs in which both runs struck one.
+OUTCOMES: Mapping[str, str] = {
+    "deal": "deal reached (share)",
+    "first_round": "first-deal month, given deal",
+    "deal_tariff": "tariff of the first deal %, given deal",
+    "deal_commitment": "commitment s of the first deal, given deal",
+    "deal_defense": "defense of the first deal % GDP, given deal",
+    "deal_japan_utility": "U_J of the first deal, given deal",
+    "deal_us_utility": "U_US of the first deal, given deal",
+    "ratification_failures": "Diet failures / run",
+    "standing": "deal standing at end (share)",
+    "months_in_force": "months with a deal in force",
+    "reversals": "US reversals / run",
+    "majority_lost": "majority lost in July (share)",
+    "final_approval": "final approval",
+    "credibility": "final κ",
+    "china_mean": "China mean level",
+    "china_second_year": "China mean level, months 13-24",
+    "china_ge4": "China reaches ≥ 4 (share)",
+}
+
+
+def _contrasts(group: str, low: str, high: str, *outcomes: str) -> tuple[Contrast, ...]:
+    return tuple(Contrast(group, low, high, outcome) for outcome in outcomes)
+
+
+BASE24 = "baseline, 24 months"
+CONTRASTS: tuple[Contrast, ...] = (
+    *_contrasts(
+        "hawkish_successor",
+        "baseline",
+        "hawkish_successor",
+        "deal",
+        "first_round",
+        "deal_tariff",
+        "deal_defense",
+        "deal_us_utility",
+        "majority_lost",
+    ),
+    *_contrasts(
+        "hawkish_successor",
+        "baseline",
+        "↳ hawk without honeymoon",
+        "deal",
+        "first_round",
+        "deal_tariff",
+        "deal_defense",
+        "deal_us_utility",
+    ),
+    *_contrasts(
+        "hawkish_successor",
+        "baseline",
+        "↳ centrist with honeymoon",
+        "deal",
+        "deal_tariff",
+        "deal_defense",
+        "deal_us_utility",
+        "majority_lost",
+    ),
+    *_contrasts(
+        "hawkish_successor",
+        "hawkish_successor",
+        "↳ hawk conceding as the centrist",
+        "deal",
+        "first_round",
+        "deal_tariff",
+        "deal_defense",
+    ),
+    *_contrasts(
+        "hawkish_successor",
+        "↳ centrist with honeymoon",
+        "↳ hawk conceding as the centrist",
+        "deal",
+        "deal_tariff",
+        "deal_defense",
+        "deal_us_utility",
+    ),
+    *_contrasts(
+        "indifferent_us",
+        BASE24,
+        "indifferent_us (24 months)",
+        "deal",
+        "deal_tariff",
+        "deal_commitment",
+        "reversals",
+        "standing",
+        "months_in_force",
+        "credibility",
+        "china_mean",
+        "china_ge4",
+    ),
+    *_contrasts(
+        "indifferent_us",
+        "indifferent_us (24 months)",
+        "↳ Japan links freely (ℓ_J 1)",
+        "deal",
+        "deal_commitment",
+        "deal_tariff",
+    ),
+    *_contrasts(
+        "indifferent_us",
+        "indifferent_us (24 months)",
+        "↳ + red line at level 2",
+        "deal",
+        "standing",
+        "months_in_force",
+    ),
+    *_contrasts("spiral and deterrence", BASE24, "spiral_china (24 months)", "china_mean"),
+    *_contrasts("spiral and deterrence", BASE24, "deterrence_china (24 months)", "china_mean"),
+    *_contrasts(
+        "spiral and deterrence",
+        "↳ spiral, no reversals, no deal",
+        "↳ spiral, no reversals",
+        "china_second_year",
+    ),
+    *_contrasts(
+        "spiral and deterrence",
+        "↳ deterrence, no reversals, no deal",
+        "↳ deterrence, no reversals",
+        "china_second_year",
+    ),
+    *_contrasts(
+        "spiral and deterrence",
+        "↳ spiral, no deal",
+        "spiral_china (24 months)",
+        "china_second_year",
+    ),
+    *_contrasts(
+        "spiral and deterrence",
+        "↳ deterrence, no deal",
+        "deterrence_china (24 months)",
+        "china_second_year",
+    ),
+    *_contrasts(
+        "spiral and deterrence",
+        "spiral_china (24 months)",
+        "deterrence_china (24 months)",
+        "deal",
+        "deal_defense",
+        "deal_japan_utility",
+    ),
+    *_contrasts(
+        "classroom_three_issues",
+        "↳ four issues, 8 months",
+        "classroom_three_issues (8 months)",
+        "deal",
+        "deal_tariff",
+        "deal_defense",
+        "ratification_failures",
+    ),
+    *_contrasts(
+        "taiwan_statement",
+        "baseline",
+        "taiwan_statement",
+        "china_ge4",
+        "china_mean",
+        "final_approval",
+        "deal",
+        "deal_defense",
+        "deal_japan_utility",
+    ),
+    *_contrasts(
+        "taiwan_statement",
+        "baseline",
+        "↳ statement in May (round 4)",
+        "china_ge4",
+        "majority_lost",
+        "deal",
+        "deal_defense",
+        "deal_commitment",
+        "deal_japan_utility",
+    ),
 )
 
 
@@ -196,67 +420,134 @@ def commitment_response(model: NegotiationModel) -> tuple[float, float]:
     return out[0], out[1]
 
 
-def measure(model: NegotiationModel) -> Metrics:
-    """Per-scenario summary statistics over the replicates of a finished model."""
+def first_deal_terms(model: NegotiationModel, first: NDArray[np.int64]) -> dict[str, NDArray]:
+    """Each issue of the first deal, as ratified (the offer of the month it was agreed).
+
+    NaN where a run has no deal. The final package can differ from it: a deal in force may
+    be reversed by the US and renegotiated.
+    """
+    grid = model.tables.grid
+    dealt = first >= 1
+    out: dict[str, NDArray] = {}
+    for axis in grid.axes:
+        offers = np.stack([rec.columns[f"offer_{axis.name}"] for rec in model.history], axis=1)
+        values = np.full(len(first), np.nan)
+        values[dealt] = offers[np.flatnonzero(dealt), first[dealt] - 1]
+        out[axis.name] = values
+    return out
+
+
+def per_run(model: NegotiationModel) -> PerRun:
+    """The per-run outcomes of a finished model that the contrasts compare (see OUTCOMES)."""
     s = summarize(model)
     grid = model.tables.grid
-    nan = float("nan")
     first = s["first_deal_round"]
     dealt = first >= 1
+    terms = first_deal_terms(model, first)
     levels = np.stack([rec.columns["coercion_level"] for rec in model.history], axis=1)
-    last = model.history[-1].columns
-    firmer, weaker = commitment_response(model)
+    in_force = np.stack([rec.columns["deal_in_force"] for rec in model.history], axis=1)
+    nan = np.full(len(first), np.nan)
 
-    def final(index: int | None, runs: NDArray[np.bool_] | None = None) -> float:
-        if index is None or (runs is not None and not runs.any()):
-            return float("nan")
-        values = s[f"final_{grid.axes[index].name}"]
-        return float(values[runs].mean() if runs is not None else values.mean())
-
-    commitment = s[f"final_{grid.axes[grid.commitment].name}"]
-    status_quo = grid.axes[grid.commitment].spec.status_quo
+    def term(index: int | None) -> NDArray[np.float64]:
+        return nan if index is None else terms[grid.axes[index].name]
 
     return {
+        "deal": dealt.astype(np.float64),
+        "first_round": np.where(dealt, first, np.nan),
+        "deal_tariff": term(grid.tariff),
+        "deal_commitment": term(grid.commitment),
+        "deal_defense": term(grid.defense),
+        "deal_investment": term(grid.investment),
+        "deal_japan_utility": np.where(dealt, s["deal_japan_utility"], np.nan),
+        "deal_us_utility": np.where(dealt, s["deal_us_utility"], np.nan),
+        "ratification_failures": s["ratification_failures"].astype(np.float64),
+        "standing": (s["final_status"] != "status quo").astype(np.float64),
+        "months_in_force": in_force.sum(axis=1).astype(np.float64),
+        "reversals": (s["reversals_trade"] + s["reversals_security"]).astype(np.float64),
+        "majority_lost": s["majority_lost"].astype(np.float64),
+        "final_approval": s["final_approval"].astype(np.float64),
+        "credibility": np.asarray(model.history[-1].columns["credibility"], dtype=np.float64),
+        "china_mean": levels.mean(axis=1),
+        "china_second_year": levels[:, 12:24].mean(axis=1) if model.rounds >= 24 else nan,
+        "china_ge4": (s["china_max_level"] >= 4).astype(np.float64),
+        "broken_down": (~model.state.negotiating).astype(np.float64),
+        "tariff_letters": np.sum(
+            [rec.columns["tariff_letter"] for rec in model.history], axis=0
+        ).astype(np.float64),
+        "reopened": np.sum([rec.columns["reopened"] for rec in model.history], axis=0).astype(
+            np.float64
+        ),
+        **{f"final_{axis.name}": s[f"final_{axis.name}"] for axis in grid.axes},
+        "leader_replaced": s["leader_replaced"].astype(np.float64),
+        "china_max": s["china_max_level"].astype(np.float64),
+        "reversal_belief": np.asarray(model.history[-1].columns["reversal_belief"], np.float64),
+    }
+
+
+def measure(model: NegotiationModel, runs: PerRun) -> Metrics:
+    """Per-scenario summary statistics over the replicates of a finished model."""
+    grid = model.tables.grid
+    nan = float("nan")
+    dealt = runs["deal"] == 1
+    first = runs["first_round"]
+    firmer, weaker = commitment_response(model)
+    status_quo = grid.axes[grid.commitment].spec.status_quo
+
+    def mean(key: str, given_deal: bool = False) -> float:
+        values = runs[key][dealt] if given_deal else runs[key]
+        return float(np.mean(values)) if len(values) else nan
+
+    def final(index: int | None) -> float:
+        return nan if index is None else mean(f"final_{grid.axes[index].name}")
+
+    def struck(key: str) -> float:
+        return mean(key, given_deal=True) if dealt.any() else nan
+
+    commitment = runs["deal_commitment"][dealt]
+    return {
         "rounds": float(model.rounds),
-        "deal_by_deadline": float(((first >= 1) & (first <= model.deadline)).mean()),
+        "deal_by_horizon": float((dealt & (first <= model.deadline)).mean()),
         "deal_any": float(dealt.mean()),
         "median_first": float(np.median(first[dealt])) if dealt.any() else nan,
-        "mean_first": float(first[dealt].mean()) if dealt.any() else nan,
-        "in_force_end": float((s["final_status"] != "status quo").mean()),
+        "mean_first": struck("first_round"),
+        "broken_down": mean("broken_down"),
+        "months_in_force": mean("months_in_force"),
+        "in_force_end": mean("standing"),
         "tariff": final(grid.tariff),
         "commitment": final(grid.commitment),
         "defense": final(grid.defense),
         "investment": final(grid.investment),
-        "deal_tariff": final(grid.tariff, dealt),
-        "deal_commitment": final(grid.commitment, dealt),
-        "deal_downgraded": float((commitment[dealt] < status_quo).mean()) if dealt.any() else nan,
-        "deal_defense": final(grid.defense, dealt),
-        "deal_investment": final(grid.investment, dealt),
-        "ratification_failures": float(s["ratification_failures"].mean()),
-        "reversals": float((s["reversals_trade"] + s["reversals_security"]).mean()),
-        "reopened": float(
-            np.sum([rec.columns["reopened"] for rec in model.history], axis=0).mean()
-        ),
-        "tariff_letters": float(
-            np.sum([rec.columns["tariff_letter"] for rec in model.history], axis=0).mean()
-        ),
-        "majority_lost": float(s["majority_lost"].mean()),
-        "leader_replaced": float(s["leader_replaced"].mean()),
-        "final_approval": float(s["final_approval"].mean()),
-        "china_max": float(s["china_max_level"].mean()),
-        "china_max_ge4": float((s["china_max_level"] >= 4).mean()),
-        "china_mean": float(levels.mean()),
+        "deal_tariff": struck("deal_tariff"),
+        "deal_commitment": struck("deal_commitment"),
+        "deal_downgraded": float((commitment < status_quo).mean()) if dealt.any() else nan,
+        "deal_upgraded": float((commitment > status_quo).mean()) if dealt.any() else nan,
+        "deal_defense": struck("deal_defense"),
+        "deal_investment": struck("deal_investment"),
+        "deal_japan_utility": struck("deal_japan_utility"),
+        "deal_us_utility": struck("deal_us_utility"),
+        "ratification_failures": mean("ratification_failures"),
+        "reversals": mean("reversals"),
+        "reopened": mean("reopened"),
+        "tariff_letters": mean("tariff_letters"),
+        "majority_lost": mean("majority_lost"),
+        "leader_replaced": mean("leader_replaced"),
+        "final_approval": mean("final_approval"),
+        "china_max": mean("china_max"),
+        "china_max_ge4": mean("china_ge4"),
+        "china_mean": mean("china_mean"),
+        "china_second_year": mean("china_second_year"),
         "firmer_response": firmer,
         "weaker_response": weaker,
-        "reversal_belief": float(np.mean(last["reversal_belief"])),
-        "credibility": float(np.mean(last["credibility"])),
+        "reversal_belief": mean("reversal_belief"),
+        "credibility": mean("credibility"),
     }
 
 
-def run_row(row: Row, configs: Path, replicates: int) -> Metrics:
-    """Run one row for seeds 0..replicates-1 and measure it."""
+def run_row(row: Row, configs: Path, replicates: int) -> tuple[Metrics, PerRun]:
+    """Run one row for seeds 0..replicates-1; its summary and its per-run outcomes."""
     model = NegotiationModel(load(row, configs), seeds=range(replicates)).run()
-    return measure(model)
+    runs = per_run(model)
+    return measure(model, runs), runs
 
 
 Column = tuple[str, str, Callable[[float], str]]
@@ -279,13 +570,15 @@ def _pct(x: float) -> str:
 
 TABLES: tuple[tuple[str, tuple[Column, ...]], ...] = (
     (
-        "Deal and terms",
+        "Deal and outcome",
         (
             ("months", "rounds", _fmt(0)),
-            ("deal by deadline", "deal_by_deadline", _pct),
+            ("deal by horizon T", "deal_by_horizon", _pct),
             ("deal at all", "deal_any", _pct),
-            ("median first-deal round", "median_first", _fmt(0)),
-            ("mean first-deal round", "mean_first", _fmt(2)),
+            ("median first-deal month", "median_first", _fmt(0)),
+            ("mean first-deal month", "mean_first", _fmt(2)),
+            ("talks broken down", "broken_down", _pct),
+            ("months with a deal in force", "months_in_force", _fmt(2)),
             ("deal standing at end", "in_force_end", _pct),
             ("final tariff %", "tariff", _fmt(1)),
             ("final commitment s", "commitment", _fmt(2)),
@@ -298,13 +591,16 @@ TABLES: tuple[tuple[str, tuple[Column, ...]], ...] = (
         ),
     ),
     (
-        "Terms of the deals struck (runs with a deal, final package)",
+        "Terms of the first deal (runs with a deal, the package as ratified)",
         (
             ("tariff %", "deal_tariff", _fmt(1)),
             ("commitment s", "deal_commitment", _fmt(2)),
             ("s below status quo", "deal_downgraded", _pct),
+            ("s above status quo", "deal_upgraded", _pct),
             ("defense % GDP", "deal_defense", _fmt(2)),
             ("pledge $bn", "deal_investment", _fmt(0)),
+            ("U_J of the deal", "deal_japan_utility", _fmt(3)),
+            ("U_US of the deal", "deal_us_utility", _fmt(3)),
         ),
     ),
     (
@@ -316,6 +612,7 @@ TABLES: tuple[tuple[str, tuple[Column, ...]], ...] = (
             ("China max level", "china_max", _fmt(2)),
             ("China reaches ≥ 4", "china_max_ge4", _pct),
             ("China mean level", "china_mean", _fmt(2)),
+            ("China mean, months 13-24", "china_second_year", _fmt(2)),
             ("China after firmer s", "firmer_response", _signed),
             ("China after weaker s", "weaker_response", _signed),
             ("final ρ̂", "reversal_belief", _fmt(3)),
@@ -336,20 +633,46 @@ def markdown_table(rows: Sequence[tuple[str, Metrics]], columns: Sequence[Column
     return "\n".join([head, rule, *body])
 
 
+def contrast_tables(results: Mapping[str, PerRun]) -> str:
+    """Markdown tables of the paired contrasts, one per group (a preset's section)."""
+    out: list[str] = []
+    groups = dict.fromkeys(c.group for c in CONTRASTS)
+    for group in groups:
+        out += [f"#### {group}", "", "| high − low | outcome | low → high | Δ [95 % CI] | n |"]
+        out.append("|---|---|---:|---:|---:|")
+        for c in (c for c in CONTRASTS if c.group == group):
+            low, high = results[c.low][c.outcome], results[c.high][c.outcome]
+            valid = ~(np.isnan(low) | np.isnan(high))
+            effect = paired_effect(low, high, valid)
+            if effect is None:
+                continue
+            digits = 2 if max(abs(effect.low_mean), abs(effect.high_mean)) >= 5 else 3
+            out.append(
+                f"| {c.high} − {c.low} | {OUTCOMES[c.outcome]} "
+                f"| {effect.low_mean:.{digits}f} → {effect.high_mean:.{digits}f} "
+                f"| {effect.mean:+.{digits}f} [{effect.ci_low:+.{digits}f}, "
+                f"{effect.ci_high:+.{digits}f}] | {effect.n:,} |"
+            )
+        out.append("")
+    return "\n".join(out)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Run every row and print the markdown tables."""
+    """Run every row and print the markdown tables and the paired contrasts."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--replicates", type=int, default=2000, help="seeds 0..N-1 (default 2000)")
     parser.add_argument("--configs", type=Path, default=CONFIGS, help="directory of scenario files")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    results = [(row.label, run_row(row, args.configs, args.replicates)) for row in ROWS]
+    measured = {row.label: run_row(row, args.configs, args.replicates) for row in ROWS}
     print(f"{args.replicates} replicates per row (seeds 0..{args.replicates - 1})\n")
     for title, columns in TABLES:
         print(f"### {title}\n")
-        print(markdown_table(results, columns))
+        print(markdown_table([(label, m) for label, (m, _) in measured.items()], columns))
         print()
-    print(f"({time.perf_counter() - start:.0f} s)")
+    print("### Paired contrasts (same seeds; high − low)\n")
+    print(contrast_tables({label: runs for label, (_, runs) in measured.items()}))
+    print(f"({time.perf_counter() - start:.0f} s for {len(ROWS)} rows)")
 
 
 if __name__ == "__main__":
