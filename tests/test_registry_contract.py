@@ -5,7 +5,8 @@ without writing new ones: a docstring and a citation, the registry's declared pr
 parameters that validate with their defaults, and the behaviour its kind promises
 (probabilities that sum to 1, one-hot rows for a deterministic rule, targets between the
 reservation and the best package, ending at the reservation for time-dependent tactics and
-never rising for more concession by the other side for behaviour-dependent ones, events that round-trip through a scenario file).
+never rising for more concession by the other side for behaviour-dependent ones, events
+that round-trip through a scenario file).
 """
 
 from __future__ import annotations
