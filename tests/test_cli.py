@@ -420,7 +420,12 @@ def test_list_shows_the_registries(capsys):
             assert re.search(line, out, flags=re.M), entry.name
             assert entry.citation in out
     for style in CONCESSION_STYLES.values():
-        assert f"parameters: e={style.default_e!r}, k=0.05]" in out
+        defaults = ", ".join(f"{k}={v!r}" for k, v in style.parameters().model_dump().items())
+        assert f"tactic: {style.tactic}; parameters: {defaults}]" in out
+        if style.tactic == "time":  # Faratin's time-dependent styles: e and k
+            assert f"parameters: e={style.default_e!r}, k=0.05]" in out
+        else:  # behaviour-dependent (tit-for-tat): no e, a window of offers
+            assert set(style.parameters().model_dump()) == {"k", "window"}
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,8 @@
 
 Before, ``agents.japan`` carried a copy of the sitting leader's priorities, ideal points,
 reservation and concession at index 0 of the utility tables, which could silently disagree
-with ``politics.leader_types.<leader>``. These tests pin the single path.
+with ``politics.leader_types.<leader>``. These tests pin the single path. (Reservations are
+no longer set at all: each type's is its own value of no deal, docs/model.md §4.5.)
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pytest
 import yaml
 
 from conftest import BASELINE
+from negosim.core.concession import ConcessionHistory
 from negosim.core.leaders import concession_curve, leader_index, sitting_leader
 from negosim.core.utility import build_tables
 from negosim.model import NegotiationModel
@@ -48,8 +50,8 @@ def test_tables_hold_the_leader_types_only_and_the_state_starts_at_the_sitting_o
     tables = build_tables(spec)
     assert tables.type_names == tuple(spec.politics.leader_types) == ("dove", "centrist", "hawk")
     assert tables.japan_state.shape[0] == 3
+    assert tables.security_weight.shape == (3,)  # each type's own scale (core/utility.py)
     for index, leader in enumerate(spec.politics.leader_types.values()):
-        assert tables.type_reservation[index] == leader.reservation
         assert tables.type_e[index] == concession_curve(leader.concession).e
     model = NegotiationModel(baseline, seeds=[0, 1])
     assert list(model.state.leader) == [sitting_leader(spec)] * 2 == [1, 1]
@@ -58,7 +60,7 @@ def test_tables_hold_the_leader_types_only_and_the_state_starts_at_the_sitting_o
 def test_changing_the_sitting_leaders_type_changes_a_baseline_run():
     base = run({}, "rounds")
     for change in (
-        {"politics.leader_types.centrist.reservation": 0.80},
+        {"politics.leader_types.centrist.concession.params.k": 0.3},
         {"politics.leader_types.centrist.ideal.tariff": 10},
         {"politics.leader_types.centrist.concession.style": "boulware"},
     ):
@@ -74,7 +76,12 @@ def test_changing_the_sitting_leaders_type_changes_a_baseline_run():
 def test_a_non_sitting_type_does_not_act_before_a_replacement():
     """Changing the hawk changes nothing in runs where no hawk ever sits."""
     base = run({})
-    changed = run({"politics.leader_types.hawk.reservation": 0.5})
+    changed = run(
+        {
+            "politics.leader_types.hawk.ideal.tariff": 10,
+            "politics.leader_types.hawk.concession.style": "conceder",
+        }
+    )
     no_hawk = base["final_leader"] != "hawk"
     assert no_hawk.any()
     for key in ("first_deal_round", "final_tariff", "japan_utility"):
@@ -89,11 +96,21 @@ def test_the_sitting_leader_is_the_type_it_names():
     model = NegotiationModel(scenario, seeds=[3])
     hawk = leader_index(scenario.spec, "hawk")
     assert model.state.leader[0] == hawk
-    assert model.japan.base_reservation()[0] == 0.77
     b, g = np.array([0]), np.array([0])
     state = model.state
-    want = tables.japan(np.array([hawk]), b, g, state.threat(tables), state.reversal_belief())
-    np.testing.assert_array_equal(model.japan.utility(b, g), want)
+
+    def hawk_u(b, g):
+        return tables.japan(np.array([hawk]), b, g, state.threat(tables), state.reversal_belief())
+
+    np.testing.assert_array_equal(model.japan.utility(b, g), hawk_u(b, g))
+    # its reservation is the hawk's own value of no deal: the status quo, with the expected
+    # 25 % letter at p .15 a month, discounted at δ .95: Q = δp/(1 - δ(1 - p)) = .1425/.1925
+    sq = tables.grid.status_quo()[None, :]
+    letter = sq.copy()
+    letter[0, tables.grid.tariff] = tables.grid.axes[tables.grid.tariff].snap(25)
+    now, threatened = hawk_u(*tables.grid.split(sq)), hawk_u(*tables.grid.split(letter))
+    q = 0.95 * 0.15 / (1 - 0.95 * 0.85)
+    assert model.japan.reservation()[0] == pytest.approx(now[0] + q * (threatened - now)[0])
     assert model.japan.concession_exponent()[0] == 1.0
 
 
@@ -130,8 +147,9 @@ def test_types_with_different_styles_each_follow_their_own_curve():
     model = NegotiationModel(scenario, seeds=[0, 1])
     dove = leader_index(scenario.spec, "dove")
     model.state.leader[:] = [dove, leader_index(scenario.spec, "hawk")]
-    reserve, best = np.array([0.8, 0.8]), np.array([1.2, 1.2])
-    got = model.japan.concession_target(0.5, reserve, best)
+    reserve, best = np.array([0.6, 0.6]), np.array([0.95, 0.95])
+    history = ConcessionHistory(np.full(2, np.nan), np.full((2, 4), np.nan))
+    got = model.japan.concession_target(0.5, reserve, best, history)
     curves = model.tables.type_concession
     e = model.japan.concession_exponent()
     for i, index in enumerate(model.state.leader):
@@ -166,7 +184,10 @@ def test_unknown_sitting_leader_suggests_the_closest_type():
     [
         (("agents", "japan"), "leader", "hawk", "politics.leader (a key of"),
         (("agents", "japan"), "priorities", {"tariff": 1.0}, "leader_types.<politics.leader>."),
-        (("agents", "japan"), "reservation", 0.85, "politics.leader_types.<politics.leader>.res"),
+        (("agents", "japan"), "reservation", 0.85, "its value of no deal"),
+        (("agents", "japan"), "reservation_shift", {"approval": -0.1}, "outside_option"),
+        (("agents", "us"), "reservation", 0.5, "agents.<side>.outside_option (0-1)"),
+        (("politics", "leader_types", "hawk"), "reservation", 0.77, "its value of no deal"),
         (("agents", "japan"), "concession", {"style": "conceder"}, "<politics.leader>.concession"),
         (("agents", "us", "concession"), "e", 0.3, "agents.us.concession.params.e"),
         (("agents", "us", "concession"), "k", 0.05, "agents.us.concession.params.k"),
@@ -185,10 +206,18 @@ def test_old_format_keys_say_where_the_value_now_goes(where, key, value, hint):
     assert hint in problems[0]
 
 
-def test_old_format_override_paths_say_where_the_value_now_goes():
+@pytest.mark.parametrize(
+    ("path", "hint"),
+    [
+        ("agents.japan.reservation", "outside_option"),
+        ("politics.leader_types.centrist.reservation", "value of no deal"),
+        ("agents.japan.priorities", "politics.leader_types.<politics.leader>.priorities"),
+    ],
+)
+def test_old_format_override_paths_say_where_the_value_now_goes(path, hint):
     with pytest.raises(ScenarioError) as info:
-        apply_overrides(BASE_DATA, {"agents.japan.reservation": 0.8})
-    assert "moved:" in str(info.value) and "leader_types" in str(info.value)
+        apply_overrides(BASE_DATA, {path: 0.8})
+    assert "moved:" in str(info.value) and hint in str(info.value)
 
 
 @pytest.mark.parametrize(
@@ -207,8 +236,15 @@ def test_concession_params_are_checked(params, message):
     assert message in problem
 
 
-def test_a_leader_type_needs_its_own_reservation():
+def test_a_side_may_set_an_outside_option_floor_but_no_reservation():
+    """The floor is validated as a 0-1 utility; without it the reservation is no deal."""
     data = copy.deepcopy(BASE_DATA)
-    del data["politics"]["leader_types"]["hawk"]["reservation"]
+    data["agents"]["us"]["outside_option"] = 1.5
     (problem,) = problems_of(data)
-    assert "politics.leader_types.hawk.reservation: required field missing" in problem
+    assert "agents.us.outside_option" in problem and "1.5" in problem
+    data["agents"]["us"]["outside_option"] = 0.6
+    model = NegotiationModel(scenario_from_mapping(data), seeds=[0, 1])
+    assert (model.us.reservation() >= 0.6).all()
+    assert (
+        NegotiationModel(scenario_from_mapping(BASE_DATA), seeds=[0]).us.reservation() < 0.6
+    ).all()

@@ -154,8 +154,8 @@ def test_lower_approval_lowers_the_ratification_rate():
 def test_with_the_election_low_approval_brings_a_new_leader():
     """Low approval in February still loses the July majority more often, though approval
     reverts towards A* by then (docs/model.md §3: 0.25 → 0.31, 0.45 → 0.38 by round 6), and
-    a loss brings a new leader (with a honeymoon that decays). Measured: majority lost 0.52
-    vs 0.17, leader replaced 0.36 vs 0.12."""
+    a loss brings a new leader (with a honeymoon that decays). Measured: majority lost 0.55
+    vs 0.19, leader replaced 0.39 vs 0.14 (4,000 runs each)."""
     _, low = simulate({"politics.approval.initial": LOW})
     _, high = simulate({"politics.approval.initial": HIGH})
     assert_greater(low["majority_lost"], high["majority_lost"], 0.25, "majority lost")
@@ -164,12 +164,12 @@ def test_with_the_election_low_approval_brings_a_new_leader():
 
 @pytest.mark.slow
 def test_japan_does_not_accept_what_the_diet_will_reject():
-    """Over Japan's acceptances of US offers. With a Boulware US (the baseline) Japan accepts
-    none (the US's offers stay outside the win-set: it does not learn it, issue 7); a
-    conceding US gives a few dozen acceptances to check."""
-    table, _ = simulate({"agents.us.concession.style": "conceder"})
+    """Over Japan's acceptances of US offers in the baseline: the US learns the win-set from
+    Japan's refusals (core/learning.py), so its offers come inside it and Japan accepts some
+    (measured: 736 in 4,000 runs, none with P_rat < 0.05)."""
+    table, _ = simulate()
     japan_accepts = table["accepted"] & (table["proposer"] == 0)
-    assert japan_accepts.sum() >= 20
+    assert japan_accepts.sum() > 100
     doomed = japan_accepts & (table["ratification_probability"] < 0.05)
     share = doomed.sum() / japan_accepts.sum()
     assert share < 0.1, f"{share:.1%} of Japan's acceptances had P_rat < 0.05"
@@ -223,7 +223,7 @@ def test_under_spiral_a_firmer_commitment_provokes():
 
 
 def first_deal_rounds(style: str) -> np.ndarray:
-    _, summary = simulate({"agents.us.concession.style": style, **HOLD_CHINA})
+    _, summary = simulate({"agents.us.concession.style": style})
     rounds = summary["first_deal_round"]
     return rounds[rounds >= 0]
 
@@ -234,9 +234,11 @@ def test_boulware_us_reaches_later_deals_than_conceder_us():
     assert boulware.size > N // 4 and conceder.size > N // 4
     assert_greater(boulware, conceder, 1.0, "first-deal round, boulware vs conceder US")
     assert np.median(boulware) > np.median(conceder)
-    # Share of deals struck by round 10 (no style deals before round 8 in the baseline).
-    early_b, early_c = (boulware <= 10).astype(float), (conceder <= 10).astype(float)
-    assert_greater(early_c, early_b, 0.3, "share of deals by round 10, conceder vs boulware")
+    # Share of deals struck by round 6, half the planning horizon. Measured (4,000 runs):
+    # conceder 0.82, boulware 0 (its first deals come in round 8; without a walk-away
+    # deadline deals no longer pile up in rounds 11-12, so by round 10 both have ~0.9-1).
+    early_b, early_c = (boulware <= 6).astype(float), (conceder <= 6).astype(float)
+    assert_greater(early_c, early_b, 0.3, "share of deals by round 6, conceder vs boulware")
 
 
 @pytest.mark.slow
@@ -244,11 +246,9 @@ def test_tougher_us_styles_deal_later_in_order():
     """hardliner (e 0.05) ≥ boulware (0.3) ≥ linear (1) ≥ conceder (1.5), in mean deal round."""
     order = ["hardliner", "boulware", "linear", "conceder"]
     rounds = {style: first_deal_rounds(style) for style in order}
-    # The deadline caps the two toughest styles at round 12: with a successor's honeymoon
-    # that decays (docs/model.md §3) both deal only in round 12 (Japan's last offer), so
-    # hardliner vs boulware can only be equal (issue 7: the deadline artefact).
-    assert rounds["hardliner"].mean() >= rounds["boulware"].mean()
-    for tough, soft in itertools.pairwise(order[1:]):
+    # No walk-away deadline caps the toughest styles any more (measured means 10.8, 8.9,
+    # 6.5, 5.9 over 4,000 runs each).
+    for tough, soft in itertools.pairwise(order):
         assert_greater(rounds[tough], rounds[soft], 0.1, f"first-deal round, {tough} vs {soft}")
 
 
@@ -290,16 +290,14 @@ def test_no_threat_no_tariff_rise_before_a_deal():
 
 @pytest.mark.slow
 def test_higher_reversal_hazard_more_reversals_and_higher_belief():
-    """A conceding US, so that deals are in force before the run ends (a Boulware US deals
-    only in round 12, and a deal enters into force the month after)."""
+    """In the baseline, whose Boulware US deals from round 8 on, so deals are in force for a
+    few months (measured: reversals 0.17 vs 0.62 per run, final ρ̂ 0.094 vs 0.128)."""
 
     def run(hazard: float):
         table, summary = simulate(
             {
-                "agents.us.concession.style": "conceder",
                 "agents.us.reversal_hazard.trade": hazard,
                 "agents.us.reversal_hazard.security": hazard / 10,
-                **HOLD_CHINA,
             }
         )
         reversals = summary["reversals_trade"] + summary["reversals_security"]
@@ -314,7 +312,7 @@ def test_higher_reversal_hazard_more_reversals_and_higher_belief():
 @pytest.mark.slow
 def test_a_legal_shock_raises_reversals():
     """In round 11, when most of a conceding US's deals are in force (its first deals come in
-    rounds 8 and 10; each enters into force the month after)."""
+    rounds 5 and 6; each enters into force the month after)."""
     shock = [{"round": 11, "kind": "legal_shock", "value": 1.0}]
     base = {"agents.us.concession.style": "conceder"}
     _, calm = simulate(base)

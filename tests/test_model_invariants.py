@@ -48,6 +48,12 @@ def events(draw: st.DrawFn) -> dict[str, object]:
     return {"round": draw(st.integers(1, ROUNDS)), "kind": kind, "value": draw(value)}
 
 
+#: A whole concession block: any style of the registry (time- or behaviour-dependent) with
+#: its own parameters' defaults and a drawn k (tit-for-tat styles have no e).
+CONCESSION = st.tuples(st.sampled_from(sorted(CONCESSION_STYLES)), st.floats(0.0, 0.5)).map(
+    lambda pair: {"style": pair[0], "params": {"k": pair[1]}}
+)
+
 OVERRIDES = st.fixed_dictionaries(
     {},
     optional={
@@ -56,18 +62,23 @@ OVERRIDES = st.fixed_dictionaries(
         "politics.approval.initial": unit,
         "agents.us.reversal_hazard.trade": unit,
         "agents.us.reversal_hazard.security": st.floats(0.0, 0.3),
-        "agents.us.concession.style": st.sampled_from(sorted(CONCESSION_STYLES)),
-        "politics.leader_types.centrist.concession.style": st.sampled_from(
-            sorted(CONCESSION_STYLES)
-        ),
-        "politics.leader_types.hawk.concession.style": st.sampled_from(sorted(CONCESSION_STYLES)),
+        "agents.us.concession": CONCESSION,
+        "politics.leader_types.centrist.concession": CONCESSION,
+        "politics.leader_types.hawk.concession": CONCESSION,
         "politics.leader": st.sampled_from(["dove", "centrist", "hawk"]),
         "agents.us.linkage": unit,
         "agents.japan.linkage": unit,
         "agents.us.tariff_threat.level": st.floats(0.0, 50.0),
         "agents.us.tariff_threat.probability": unit,
-        "politics.leader_types.centrist.reservation": st.floats(0.3, 1.2),
-        "agents.us.reservation": st.floats(0.0, 1.0),
+        "agents.us.outside_option": st.none() | unit,
+        "agents.japan.outside_option": st.none() | unit,
+        "agents.us.discount": st.floats(0.5, 1.0),
+        "agents.japan.discount": st.floats(0.5, 1.0),
+        "protocol.breakdown_hazard": st.floats(0.0, 0.5),
+        "protocol.deadline": st.integers(1, 24),
+        "agents.us.win_set_belief.prior": st.floats(0.05, 6.0),
+        "agents.us.win_set_belief.shrink": st.floats(0.1, 0.99),
+        "politics.red_lines": st.just([]),
         "events": st.lists(events(), max_size=6),
         "issues.security_commitment.status_quo": st.integers(0, 4).map(float),
         "issues.tariff.status_quo": st.integers(0, 20).map(lambda k: 2.5 * k),
@@ -210,6 +221,36 @@ def check_run(sc, model, table, summary, seeds) -> None:
         assert np.all(table[name] > 0.0), name
     assert np.all((summary["nikkei_max_drawdown"] >= 0) & (summary["nikkei_max_drawdown"] < 100))
 
+    # -- the common utility scale and the value of no deal ------------------------------------
+    for name in ("japan_utility", "us_utility", "japan_reservation", "us_reservation"):
+        in_unit_interval(table[name], name)
+        in_unit_interval(summary[name], f"summary {name}")
+    for name in ("offer_japan_utility", "offer_us_utility", "responder_utility"):
+        in_unit_interval(table[name][offered], name)
+    for side in ("japan", "us"):
+        floor = getattr(spec.agents, side).outside_option
+        if floor is not None:
+            assert np.all(table[f"{side}_reservation"] >= floor - 1e-12), f"{side} floor"
+            assert np.all(summary[f"{side}_reservation"] >= floor - 1e-12), f"{side} floor"
+    # the proposer offers only what meets its own target, which is never below its reservation
+    us_proposes = table["proposer"] == 0
+    own = np.where(us_proposes, table["offer_us_utility"], table["offer_japan_utility"])
+    assert np.all(own[offered] >= table["proposer_target"][offered] - 1e-12)
+    # public red lines cap every offer, whoever makes it (docs/model.md §4.3)
+    for line in spec.politics.red_lines:
+        if line.issue in issues:
+            values = table[f"offer_{line.issue}"][offered]
+            crossed = values > line.bound if line.breached_when == "above" else values < line.bound
+            assert not crossed.any(), f"an offer crosses the red line on {line.issue}"
+
+    # -- no walk-away deadline: talks end only by a deal or a breakdown ----------------------
+    at_table = grid(table, "negotiating", n)
+    never_ratified = ~grid(table, "ratified", n).any(axis=1)
+    stopped = np.diff(at_table[never_ratified].astype(int), axis=1)
+    assert np.all(stopped <= 0), "talks without a deal resumed after a breakdown"
+    if spec.protocol.breakdown_hazard == 0.0:
+        assert at_table[never_ratified].all(), "talks ended without a deal or a breakdown"
+
     # -- reason codes and the response rule ------------------------------------------------
     reason = table["reason"].astype(int)
     assert set(np.unique(reason)) <= {int(r) for r in Reason}
@@ -324,3 +365,22 @@ def test_invariants_hold_under_extreme_settings():
     seeds = list(range(200))
     sc, model, table, summary = simulate(overrides, seeds)
     check_run(sc, model, table, summary, seeds)
+
+
+def test_invariants_hold_without_breakdown_with_floors_and_tit_for_tat():
+    """No breakdown hazard (talks go on until a deal), binding outside options, and both
+    sides on behaviour-dependent tactics: a corner of the new protocol drawn on purpose."""
+    overrides = {
+        "protocol.breakdown_hazard": 0.0,
+        "agents.us.outside_option": 0.45,
+        "agents.japan.outside_option": 0.6,
+        "agents.us.concession": {"style": "relative_tit_for_tat", "params": {"k": 0.1}},
+        "politics.leader_types.centrist.concession": {
+            "style": "averaged_tit_for_tat",
+            "params": {"k": 0.2},
+        },
+    }
+    seeds = list(range(150))
+    sc, model, table, summary = simulate(overrides, seeds)
+    check_run(sc, model, table, summary, seeds)
+    assert (table["us_reservation"] == 0.45).any()  # the floor binds somewhere

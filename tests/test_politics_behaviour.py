@@ -13,6 +13,7 @@ import itertools
 import json
 
 import numpy as np
+import pytest
 
 from conftest import baseline_data
 from negosim.account import round_lines
@@ -67,22 +68,39 @@ def test_the_july_election_is_round_6():
     assert round_lines(model, 0, 6)[0].startswith("Round 6 (Jul 2025)")
 
 
-def test_losing_the_majority_means_fewer_deals_and_no_better_terms_for_japan():
-    """A second veto player (Tsebelis 2002), leader held: measured deal rate 0.61 → 0.51,
-    Japan's utility -0.015, the US's -0.07 (1,500 paired runs)."""
+def test_losing_the_majority_means_fewer_deals_and_a_worse_deal_for_the_us():
+    """A second veto player (Tsebelis 2002), leader held: measured deal rate 0.83 → 0.78
+    (-0.051, paired z -9.0), the US's utility -0.030 (z -24) over 1,500 paired runs."""
     _, _, kept = run({**KEEP, **HOLD})
     _, _, lost = run({**LOSE, **HOLD})
     diff, z = paired_z(lost["deal_reached"], kept["deal_reached"])
     assert diff <= -0.05 and z <= -4, f"deal rate lost - kept {diff:+.3f} (z {z:.1f})"
-    diff, z = paired_z(lost["japan_utility"], kept["japan_utility"])
-    assert diff <= 0.0, f"Japan's utility lost - kept {diff:+.4f} (z {z:.1f})"
-    assert lost["us_utility"].mean() < kept["us_utility"].mean()
+    diff, z = paired_z(lost["us_utility"], kept["us_utility"])
+    assert diff <= -0.01 and z <= -4, f"US utility lost - kept {diff:+.4f} (z {z:.1f})"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "model: the veto player now ties Japan's hands (Schelling 1960; Putnam 1988): "
+        "given a deal in both runs, Japan's utility lost - kept is +0.0020 (paired z 2.1, "
+        "1,165 of 1,500 runs; +0.0019, z 3.9 over 6,000); over all runs +0.00002 (z 0.02; "
+        "6,000 runs -0.0003, z -0.8), fewer deals offsetting better terms (was -0.015)"
+    ),
+)
+def test_losing_the_majority_gives_japan_no_better_terms():
+    """Leader held: a lost majority should not improve the terms Japan gets in a deal."""
+    _, _, kept = run({**KEEP, **HOLD})
+    _, _, lost = run({**LOSE, **HOLD})
+    both = kept["deal_reached"] & lost["deal_reached"]
+    diff, z = paired_z(lost["japan_utility"][both], kept["japan_utility"][both])
+    assert diff <= 0.0, f"Japan's utility given a deal, lost - kept {diff:+.4f} (z {z:.1f})"
 
 
 def test_a_successor_after_a_loss_does_not_turn_the_loss_into_a_gain():
     """With a new leader (decaying honeymoon, a cabinet that needs time, the veto player)
     the lost majority still reaches no more deals and no more for Japan than a kept one
-    (the fixed 0.47 honeymoon gave +12.8 points of deals). Measured -0.02 and -0.005."""
+    (the fixed 0.47 honeymoon gave +12.8 points of deals). Measured -0.091 and -0.004."""
     _, _, kept = run(KEEP)
     _, _, replaced = run(REPLACE)
     assert replaced["leader_replaced"].all()
@@ -92,14 +110,19 @@ def test_a_successor_after_a_loss_does_not_turn_the_loss_into_a_gain():
 
 def test_a_new_cabinet_cannot_conclude_at_once():
     """Taking office in round 8, its win-set is 0 that month and the Diet votes on nothing
-    (P_rat 0); the next month it is half its coalition's radius (docs/model.md §3)."""
+    (P_rat 0); the next month it is half its coalition's radius (docs/model.md §3). Every
+    replicate still at the table gets an offer that month (measured 174 of 200; the others'
+    talks broke down earlier, at 2 % a month: 0.98^7 ≈ 0.87 expected)."""
     _, table, _ = run(REPLACE, n=200)
     changed = by_round(table, "leader_changed")
     assert changed[:, 7].all() and changed.sum() == changed[:, 7].sum()
     win = by_round(table, "win_set")
     assert np.all(win[:, 7] == 0.0)
-    offered = ~np.isnan(by_round(table, "ratification_probability")[:, 7])
-    assert offered.all() and np.all(by_round(table, "ratification_probability")[:, 7] == 0)
+    at_table = by_round(table, "negotiating")[:, 7]
+    assert at_table.mean() > 0.8
+    p_rat = by_round(table, "ratification_probability")[:, 7]
+    offered = ~np.isnan(p_rat)
+    assert np.array_equal(offered, at_table) and np.all(p_rat[offered] == 0)
     assert not by_round(table, "ratified")[:, 7].any()
     assert np.all(win[:, 8] > 0.0)
 
@@ -116,8 +139,8 @@ def test_a_successors_honeymoon_decays_at_its_half_life():
 
 
 def test_approval_reverts_to_its_equilibrium_and_its_spread_stays_bounded():
-    """Partial adjustment (α 0.2): the s.d. of approval across runs is 0.039 at month 12 and
-    at month 24 (0.095 and 0.122 as a random walk); with α = 0 it keeps growing."""
+    """Partial adjustment (α 0.2): the s.d. of approval across runs is 0.045 at month 12 and
+    0.041 at month 24 (0.075 and 0.105 as a random walk); with α = 0 it keeps growing."""
     _, table, _ = run({"protocol.rounds": 24}, n=1000, rounds=24)
     _, walk, _ = run({"protocol.rounds": 24, "politics.approval.adjustment": 0.0}, 1000, 24)
     sd = by_round(table, "approval", 24).std(axis=0, ddof=1)
@@ -130,7 +153,7 @@ def test_approval_reverts_to_its_equilibrium_and_its_spread_stays_bounded():
 
 def test_deal_rate_does_not_fall_with_initial_approval():
     """Putnam (1988): a larger win-set makes agreement more likely. Measured (3,000 runs)
-    0.574, 0.580, 0.601, 0.608 at 0.2, 0.3, 0.4, 0.5 (U-shaped before: 0.78 ... 0.75 ... 0.79)."""
+    0.802, 0.803, 0.817, 0.833 at 0.2, 0.3, 0.4, 0.5 (U-shaped before: 0.78 ... 0.75 ... 0.79)."""
     rates = [
         run({"politics.approval.initial": a})[2]["deal_reached"].mean()
         for a in (0.2, 0.3, 0.4, 0.5)

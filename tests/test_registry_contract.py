@@ -4,7 +4,9 @@ A concession style, a China rule or an event kind added tomorrow is held to thes
 without writing new ones: a docstring and a citation, the registry's declared properties,
 parameters that validate with their defaults, and the behaviour its kind promises
 (probabilities that sum to 1, one-hot rows for a deterministic rule, targets between the
-reservation and the best package, events that round-trip through a scenario file).
+reservation and the best package, ending at the reservation for time-dependent tactics and
+never rising for more concession by the other side for behaviour-dependent ones, events
+that round-trip through a scenario file).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from hypothesis import strategies as st
 
 from conftest import BASELINE
 from negosim.core.china_rules import CHINA_RULES, ChinaInputs
-from negosim.core.concession import CONCESSION_STYLES
+from negosim.core.concession import CONCESSION_STYLES, ConcessionHistory
 from negosim.core.events import EVENT_KINDS, World
 from negosim.model import NegotiationModel
 from negosim.outcomes import round_table
@@ -79,21 +81,106 @@ def test_china_rule_rows_are_distributions(name: str, seed: int, omega: float) -
         np.testing.assert_array_equal(p, other)
 
 
+TIME_STYLES = [n for n in CONCESSION_STYLES.names() if CONCESSION_STYLES[n].tactic == "time"]
+BEHAVIOUR_STYLES = [
+    n for n in CONCESSION_STYLES.names() if CONCESSION_STYLES[n].tactic == "behaviour"
+]
+UTILITY = st.floats(-0.5, 1.5)
+#: A side's memory of the other's offers (its own utility of each, oldest first; NaN: none).
+RECEIVED = st.lists(st.none() | UTILITY, min_size=4, max_size=4)
+
+
+def _history(previous: float | None, received: list[float | None]) -> ConcessionHistory:
+    return ConcessionHistory(
+        np.array([np.nan if previous is None else previous]),
+        np.array([[np.nan if u is None else u for u in received]]),
+    )
+
+
+def test_every_style_declares_a_known_tactic() -> None:
+    assert set(TIME_STYLES) | set(BEHAVIOUR_STYLES) == set(CONCESSION_STYLES.names())
+    assert TIME_STYLES and BEHAVIOUR_STYLES
+
+
 @pytest.mark.parametrize("name", CONCESSION_STYLES.names())
 @FAST
 @given(
     t=st.floats(0, 1),
     r=st.floats(-0.5, 0.9),
     gap=st.floats(0, 1),
+    previous=st.none() | UTILITY,
+    received=RECEIVED,
 )
 def test_concession_target_lies_between_reservation_and_best(
-    name: str, t: float, r: float, gap: float
+    name: str, t: float, r: float, gap: float, previous: float | None, received: list
 ) -> None:
     style = CONCESSION_STYLES[name]
     params = style.parameters().model_dump()
-    target = float(style.target(t, r, r + gap, params))
-    assert r - 1e-12 <= target <= r + gap + 1e-12
+    reserve, best = np.array([r]), np.array([r + gap])  # one replicate, as the model calls it
+    for history in (None, _history(previous, received)):
+        target = float(style.target(t, reserve, best, params, history)[0])
+        assert r - 1e-12 <= target <= r + gap + 1e-12
+
+
+@pytest.mark.parametrize("name", TIME_STYLES)
+@FAST
+@given(t1=st.floats(0, 1), t2=st.floats(0, 1), r=st.floats(-0.5, 0.9), gap=st.floats(0, 1))
+def test_time_tactic_ends_at_the_reservation_and_never_rises(
+    name: str, t1: float, t2: float, r: float, gap: float
+) -> None:
+    style = CONCESSION_STYLES[name]
+    params = style.parameters().model_dump()
     assert float(style.target(1.0, r, r + gap, params)) == pytest.approx(r, abs=1e-12)
+    lo, hi = sorted((t1, t2))
+    assert (
+        float(style.target(hi, r, r + gap, params))
+        <= float(style.target(lo, r, r + gap, params)) + 1e-12
+    )
+
+
+@pytest.mark.parametrize("name", BEHAVIOUR_STYLES)
+@FAST
+@given(
+    t=st.floats(0, 1),
+    r=st.floats(-0.5, 0.9),
+    gap=st.floats(0, 1),
+    received=RECEIVED,
+)
+def test_behaviour_tactic_opens_at_k_of_the_surplus_whatever_the_time(
+    name: str, t: float, r: float, gap: float, received: list
+) -> None:
+    """With no history (or no target of its own yet) the target is r + (U_max - r)(1 - k):
+    a behaviour tactic reads what the other did, not the clock."""
+    style = CONCESSION_STYLES[name]
+    params = style.parameters().model_dump()
+    opening = r + gap * (1.0 - params["k"])
+    assert float(style.target(t, r, r + gap, params)[()]) == pytest.approx(opening, abs=1e-12)
+    got = style.target(t, np.array([r]), np.array([r + gap]), params, _history(None, received))
+    assert float(got[0]) == pytest.approx(opening, abs=1e-12)
+
+
+@pytest.mark.parametrize("name", BEHAVIOUR_STYLES)
+@FAST
+@given(
+    r=st.floats(-0.5, 0.9),
+    gap=st.floats(0, 1),
+    previous=UTILITY,
+    received=st.lists(st.none() | UTILITY, min_size=3, max_size=3),
+    latest=UTILITY,
+    more=st.floats(0, 1),
+)
+def test_behaviour_tactic_never_raises_its_target_for_more_concession(
+    name: str, r: float, gap: float, previous: float, received: list, latest: float, more: float
+) -> None:
+    """The other side's latest offer worth more to this side never raises its target."""
+    style = CONCESSION_STYLES[name]
+    params = style.parameters().model_dump()
+    reserve, best = np.array([r]), np.array([r + gap])
+    less = style.target(0.5, reserve, best, params, _history(previous, [*received, latest]))
+    conceded = style.target(
+        0.5, reserve, best, params, _history(previous, [*received, latest + more])
+    )
+    assert float(conceded[0]) <= float(less[0]) + 1e-12
 
 
 def _world(n: int) -> World:

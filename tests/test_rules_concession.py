@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from negosim.core.concession import (
     CONCESSION_STYLES,
+    ConcessionHistory,
     exponential_decision,
     polynomial_decision,
 )
@@ -75,13 +76,69 @@ def test_time_is_clipped_to_unit_interval():
 # --------------------------------------------------------------------------- targets
 
 
-@pytest.mark.parametrize("style", list(CONCESSION_STYLES))
-def test_target_endpoints_every_style(style):
+TIME_STYLES = [n for n in CONCESSION_STYLES.names() if CONCESSION_STYLES[n].tactic == "time"]
+BEHAVIOUR_STYLES = [
+    n for n in CONCESSION_STYLES.names() if CONCESSION_STYLES[n].tactic == "behaviour"
+]
+
+
+@pytest.mark.parametrize("style", TIME_STYLES)
+def test_target_endpoints_every_time_style(style):
     s = CONCESSION_STYLES[style]
     e = s.default_e
     # r .5, U_max 1, k .05: p(0) = U_max - k(U_max - r) = 1 - .05·.5 = .975; p(1) = r = .5
     assert float(s.target(0.0, 0.5, 1.0, {"e": e, "k": 0.05})) == pytest.approx(0.975, abs=1e-14)
     assert float(s.target(1.0, 0.5, 1.0, {"e": e, "k": 0.05})) == pytest.approx(0.5, abs=1e-14)
+
+
+def _tft(style, previous, received, r=0.5, best=1.0, k=0.05, window=None):
+    s = CONCESSION_STYLES[style]
+    params = s.parameters().model_dump() | {"k": k}
+    if window is not None:
+        params["window"] = window
+    history = ConcessionHistory(np.array([previous]), np.array([received], dtype=float))
+    return float(s.target(0.5, np.array([r]), np.array([best]), params, history)[0])
+
+
+NAN = float("nan")
+
+
+@pytest.mark.parametrize("style", BEHAVIOUR_STYLES)
+def test_behaviour_styles_open_at_k_and_hold_without_a_new_offer(style):
+    # r .5, U_max 1, k .05: the opening target .5 + .5·.95 = .975, at any time
+    assert _tft(style, NAN, [NAN] * 4) == pytest.approx(0.975, abs=1e-14)
+    assert _tft(style, NAN, [0.1, 0.2, 0.3, 0.4]) == pytest.approx(0.975, abs=1e-14)
+    # one offer seen, nothing to compare it with: the side holds its previous target .9
+    assert _tft(style, 0.9, [NAN, NAN, NAN, 0.3]) == pytest.approx(0.9, abs=1e-14)
+    # the other side retracted (.4 → .3): no concession, and never back up
+    assert _tft(style, 0.9, [NAN, NAN, 0.4, 0.3]) == pytest.approx(0.9, abs=1e-14)
+
+
+def test_absolute_tit_for_tat_hand_values():
+    # p_t = p_{t-1} - max(0, u_last - u_before): .9 - (.45 - .3) = .75
+    assert _tft("absolute_tit_for_tat", 0.9, [NAN, NAN, 0.3, 0.45]) == pytest.approx(0.75)
+    # a concession of .6 would take it to .3 < r .5: it stops at the reservation
+    assert _tft("absolute_tit_for_tat", 0.9, [NAN, NAN, 0.2, 0.8]) == pytest.approx(0.5)
+
+
+def test_relative_tit_for_tat_hand_values():
+    # gaps to U_max 1: 1 - .3 = .7 before, 1 - .65 = .35 now → ratio .5:
+    # p = .5 + (.9 - .5)·.5 = .7
+    assert _tft("relative_tit_for_tat", 0.9, [NAN, NAN, 0.3, 0.65]) == pytest.approx(0.7)
+    # the other's offer closes the whole gap: the side concedes to its reservation
+    assert _tft("relative_tit_for_tat", 0.9, [NAN, NAN, 0.3, 1.0]) == pytest.approx(0.5)
+
+
+def test_averaged_tit_for_tat_looks_window_offers_back():
+    # default window 2: gaps 1 - .2 = .8 (two offers back) and 1 - .6 = .4 → ratio .5:
+    # p = .5 + .4·.5 = .7; the offer in between (.9) does not matter
+    assert CONCESSION_STYLES["averaged_tit_for_tat"].parameters().window == 2
+    got = _tft("averaged_tit_for_tat", 0.9, [NAN, 0.2, 0.9, 0.6])
+    assert got == pytest.approx(0.7)
+    # window 1 is relative tit-for-tat: gaps .1 → .4 is a retraction, it holds .9
+    assert _tft("averaged_tit_for_tat", 0.9, [NAN, 0.2, 0.9, 0.6], window=1) == pytest.approx(0.9)
+    # with fewer offers than the window it holds
+    assert _tft("averaged_tit_for_tat", 0.9, [NAN, NAN, 0.2, 0.6]) == pytest.approx(0.9)
 
 
 def test_target_hand_value_linear():

@@ -1,11 +1,16 @@
 """Trade-off offers (core/offers.py) against a brute-force search of the FULL outcome grid.
 
 The brute force evaluates every one of the ≈90,000 packages by broadcasting the state block
-(s, d) against the static block (τ, I): own utility, the proposer's estimate of the other's
-utility (hat tables) and Japan's political cost. Japan's security term is recomputed here from
-docs/model.md §2, not taken from the code. Then "best for the other among packages with
-own ≥ target (and cost ≤ budget)" is a plain masked argmax. The search under test prunes to
-Pareto candidates of the blocks; the two must agree.
+(s, d) against the static block (τ, I): own utility, the other side's utility (each side
+knows the other's priorities) and Japan's political cost. Japan's security term is
+recomputed here from docs/model.md §2, not taken from the code; which packages are
+admissible (linkage floors, red lines) is recomputed per issue level from the per-issue
+masks, not from core/admissible.py's block masks. Then "best for the other among admissible
+packages with own ≥ target and cost ≤ budget" is a plain masked argmax, ties to the higher
+own utility and then the lower cost. Every proposer carries the cost as a third objective
+(the US searches within its belief about the win-set, Japan within the win-set, the
+benchmarks within the ratifiable set). The search under test prunes to Pareto candidates of
+the blocks; the two must agree.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import BASELINE
+from negosim.core.admissible import Admissible, admissible_masks
 from negosim.core.offers import OfferSearch
 from negosim.core.utility import UtilityTables, build_tables
 from negosim.scenario import load_scenario
@@ -25,6 +31,7 @@ from negosim.scenario import load_scenario
 FAST = settings(max_examples=40, deadline=None)
 THREATS = (0.5, 0.6, 0.8)
 BELIEFS = (0.1, 0.2, 1 / 3)
+MAX_COST = 5.7  # the baseline's dearest package (every issue at its worst for the Diet)
 
 
 @cache
@@ -37,7 +44,7 @@ def tables() -> UtilityTables:
     return _tables()
 
 
-def _security(t: UtilityTables, threat: float, belief: float) -> np.ndarray:
+def _security(t: UtilityTables, leader: int, threat: float, belief: float) -> np.ndarray:
     """w_sec Sec_J per state-block package, straight from docs/model.md §2."""
     grid = t.grid
     s_idx, d_idx = grid.state_levels()
@@ -48,25 +55,60 @@ def _security(t: UtilityTables, threat: float, belief: float) -> np.ndarray:
     m = sec.self_reliance * (d - 1.0) / 4.0
     ab = threat * (1.0 - kappa) * (1.0 - m)
     en = sec.entrapment_scale * np.maximum(0.0, s - 3.0) * sec.taiwan_contingency
-    return t.security_weight * (1.0 - sec.gamma_abandonment * ab - sec.gamma_entrapment * en)
+    weight = t.security_weight[leader]  # per leader type: pre-scaled to the common [0, 1]
+    return weight * (1.0 - sec.gamma_abandonment * ab - sec.gamma_entrapment * en)
 
 
 def _full_grid(t: UtilityTables, proposer: str, leader: int, threat: float, belief: float):
     """(own, other, cost) over the full grid, shape (n_state, n_static)."""
-    sec = _security(t, threat, belief)[:, None]
-    if proposer == "us":
-        own = t.us_state[:, None] + t.us_static[None, :]
-        other = t.japan_hat_state[leader][:, None] + sec + t.japan_hat_static[leader][None, :]
-    else:
-        own = t.japan_state[leader][:, None] + sec + t.japan_static[leader][None, :]
-        other = t.us_hat_state[:, None] + t.us_hat_static[None, :]
+    sec = _security(t, leader, threat, belief)[:, None]
+    japan = t.japan_state[leader][:, None] + sec + t.japan_static[leader][None, :]
+    us = t.us_state[:, None] + t.us_static[None, :]
+    own, other = (us, japan) if proposer == "us" else (japan, us)
     cost = t.cost_state[:, None] + t.cost_static[None, :]
     assert own.size == t.grid.size
     return own, other, cost
 
 
-def _check_batch(t, search, proposer, leader, threat, belief, target, budget):
-    b, g = search.offers(proposer, leader, threat, belief, target, budget)
+def _full_grid_admissible(t: UtilityTables, masks: list[np.ndarray]) -> np.ndarray:
+    """Admissible packages over the full grid: every issue's level passes its mask."""
+    grid = t.grid
+    s_idx, d_idx = grid.state_levels()
+    state = masks[grid.commitment][s_idx] & masks[grid.defense][d_idx]
+    static = np.ones(grid.n_static, dtype=bool)
+    levels = grid.static_levels()
+    for column, issue in enumerate(grid.static_issues):
+        static &= masks[issue][levels[:, column]]
+    return state[:, None] & static[None, :]
+
+
+def _restrictions(t: UtilityTables, rng: np.random.Generator, count: int):
+    """``count`` restrictions as the model builds them: linkage floors around a random
+    package in force, for a random leader type, within the baseline's red lines."""
+    out = []
+    for _ in range(count):
+        leader = int(rng.integers(0, len(t.type_names)))
+        now = np.array([rng.integers(0, len(axis.values)) for axis in t.grid.axes])
+        masks = admissible_masks(
+            t.japan_contributions[leader],
+            t.us_contributions,
+            now,
+            float(rng.choice([0.0, 0.3, 0.7])),
+            float(rng.choice([0.0, 0.5, 1.0])),
+            t.red_lines,
+        )
+        out.append(masks)
+    return out
+
+
+def _check_batch(t, search, proposer, leader, threat, belief, target, budget, masks=None):
+    """Compare ``search.offers`` with the brute force; ``masks`` is (per-issue masks list,
+    each replicate's index into it) or None. Returns how many replicates had an offer."""
+    admissible = None
+    if masks is not None:
+        issue_masks, index = masks
+        admissible = ([Admissible.of(t.grid, m) for m in issue_masks], index)
+    b, g = search.offers(proposer, leader, threat, belief, target, budget, admissible)
     assert np.array_equal(b < 0, g < 0)
     n_feasible = 0
     for i in range(len(target)):
@@ -76,68 +118,130 @@ def _check_batch(t, search, proposer, leader, threat, belief, target, budget):
         feasible = own >= target[i]
         if budget is not None:
             feasible &= cost <= budget[i]
+        if masks is not None:
+            feasible &= _full_grid_admissible(t, masks[0][masks[1][i]])
         if not feasible.any():
             assert b[i] == -1, f"replicate {i}: offer made although nothing is feasible"
             continue
         n_feasible += 1
         assert b[i] >= 0, f"replicate {i}: no offer although brute force finds one"
+        assert feasible[b[i], g[i]], f"replicate {i}: the offer is not feasible"
         best_other = other[feasible].max()
-        # the chosen package is feasible ...
-        assert own[b[i], g[i]] >= target[i] - 1e-12
-        if budget is not None:
-            assert cost[b[i], g[i]] <= budget[i] + 1e-12
-        # ... and as good for the other side as the brute-force optimum
+        # ... as good for the other side as the brute-force optimum
         assert other[b[i], g[i]] == pytest.approx(best_other, abs=1e-12)
-        # ties on the other's utility go to the higher own utility (documented tie-break)
+        # ties on the other's utility go to the higher own utility, then the lower cost
         tied = feasible & (other >= best_other - 1e-12)
         assert own[b[i], g[i]] >= own[tied].max() - 1e-12
+        tied &= own >= own[tied].max() - 1e-12
+        assert cost[b[i], g[i]] <= cost[tied].min() + 1e-12
     return n_feasible
 
 
-def _random_batch(t, rng, n, proposer):
+def _random_batch(t, rng, n):
     leader = rng.integers(0, len(t.type_names), n)
     threat = rng.choice(THREATS, n)
     belief = rng.choice(BELIEFS, n)
-    if proposer == "us":
-        lo, hi = (t.us_state.min() + t.us_static.min(), t.us_state.max() + t.us_static.max())
-    else:
-        lo, hi = 0.3, t.japan_state.max() + t.japan_static.max() + 0.25
-    target = rng.uniform(lo, hi + 0.05, n)  # some above the best package: no offer
+    target = rng.uniform(0.2, 1.1, n)  # both sides' utilities are on [0, 1]: some above 1
     return leader, threat, belief, target
 
 
+def _budget(rng, n):
+    budget = rng.uniform(0.0, 3.0, n)
+    budget[:5] = 0.0  # an empty win-set (or a US that believes so): zero-cost packages only
+    return budget
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_us_offers_equal_full_grid_brute_force(tables, seed):
+def test_us_offers_within_its_win_set_belief_equal_full_grid_brute_force(tables, seed):
     rng = np.random.default_rng(seed)
-    search = OfferSearch(tables)
-    leader, threat, belief, target = _random_batch(tables, rng, 40, "us")
-    n = _check_batch(tables, search, "us", leader, threat, belief, target, None)
+    leader, threat, belief, target = _random_batch(tables, rng, 40)
+    budget = _budget(rng, 40)  # the US's bound on the win-set (core/learning.py)
+    n = _check_batch(tables, OfferSearch(tables), "us", leader, threat, belief, target, budget)
     assert 0 < n < 40  # the batch exercised both outcomes
 
 
 @pytest.mark.parametrize("seed", [4, 5, 6])
 def test_japan_offers_within_win_set_equal_full_grid_brute_force(tables, seed):
     rng = np.random.default_rng(seed)
-    search = OfferSearch(tables)
-    leader, threat, belief, target = _random_batch(tables, rng, 40, "japan")
-    budget = rng.uniform(0.0, 3.0, 40)
-    budget[:5] = 0.0  # an empty win-set: only zero-cost packages remain
-    n = _check_batch(tables, search, "japan", leader, threat, belief, target, budget)
+    leader, threat, belief, target = _random_batch(tables, rng, 40)
+    budget = _budget(rng, 40)
+    n = _check_batch(tables, OfferSearch(tables), "japan", leader, threat, belief, target, budget)
     assert 0 < n < 40
 
 
-def test_japan_offers_without_budget_ignore_cost(tables):
+@pytest.mark.parametrize(("proposer", "seed"), [("us", 11), ("japan", 12), ("us", 13)])
+def test_offers_with_admissible_restrictions_equal_full_grid_brute_force(tables, proposer, seed):
+    """Linkage floors and red lines restrict the search exactly as they restrict the grid;
+    replicates of one batch use different restrictions (grouped by restriction index)."""
+    rng = np.random.default_rng(seed)
+    leader, threat, belief, target = _random_batch(tables, rng, 40)
+    budget = rng.uniform(0.0, MAX_COST, 40)
+    masks = _restrictions(tables, rng, 4)
+    index = rng.integers(0, len(masks), 40)
+    n = _check_batch(
+        tables,
+        OfferSearch(tables),
+        proposer,
+        leader,
+        threat,
+        belief,
+        target,
+        budget,
+        (masks, index),
+    )
+    assert 0 < n < 40
+    # the restrictions bind: some replicate's unrestricted offer is not admissible
+    free = OfferSearch(tables).offers(proposer, leader, threat, belief, target, budget)
+    restricted = OfferSearch(tables).offers(
+        proposer,
+        leader,
+        threat,
+        belief,
+        target,
+        budget,
+        ([Admissible.of(tables.grid, m) for m in masks], index),
+    )
+    assert (free[0] != restricted[0]).any() or (free[1] != restricted[1]).any()
+
+
+def test_an_empty_restriction_gives_no_offer(tables):
+    masks = [np.ones(len(axis.values), dtype=bool) for axis in tables.grid.axes]
+    masks[tables.grid.tariff] = np.zeros_like(masks[tables.grid.tariff])
+    restriction = ([Admissible.of(tables.grid, masks)], np.zeros(3, dtype=np.int64))
+    b, g = OfferSearch(tables).offers(
+        "us",
+        np.zeros(3, dtype=np.int64),
+        np.full(3, 0.6),
+        np.full(3, 0.1),
+        np.array([0.0, 0.5, -np.inf]),
+        np.full(3, np.inf),
+        restriction,
+    )
+    assert b.tolist() == [-1, -1, -1] and g.tolist() == [-1, -1, -1]
+    best = OfferSearch(tables).best_own(
+        "us", np.zeros(3, dtype=np.int64), np.zeros(3), np.zeros(3), restriction
+    )
+    assert (best == -np.inf).all()
+
+
+@pytest.mark.parametrize("proposer", ["us", "japan"])
+def test_offers_without_budget_ignore_cost(tables, proposer):
     rng = np.random.default_rng(7)
-    leader, threat, belief, target = _random_batch(tables, rng, 25, "japan")
-    _check_batch(tables, OfferSearch(tables), "japan", leader, threat, belief, target, None)
+    leader, threat, belief, target = _random_batch(tables, rng, 25)
+    _check_batch(tables, OfferSearch(tables), proposer, leader, threat, belief, target, None)
 
 
-def test_japan_offers_with_infinite_budget_ignore_cost(tables):
+@pytest.mark.parametrize("proposer", ["us", "japan"])
+def test_offers_with_infinite_budget_ignore_cost(tables, proposer):
     """The same queries with budget = +inf (what budget=None should mean) are right."""
     rng = np.random.default_rng(7)
-    leader, threat, belief, target = _random_batch(tables, rng, 25, "japan")
+    leader, threat, belief, target = _random_batch(tables, rng, 25)
     budget = np.full(25, np.inf)
-    _check_batch(tables, OfferSearch(tables), "japan", leader, threat, belief, target, budget)
+    search = OfferSearch(tables)
+    _check_batch(tables, search, proposer, leader, threat, belief, target, budget)
+    infinite = search.offers(proposer, leader, threat, belief, target, budget)
+    unbounded = search.offers(proposer, leader, threat, belief, target, None)
+    assert all(np.array_equal(x, y) for x, y in zip(infinite, unbounded, strict=True))
 
 
 @FAST
@@ -148,12 +252,18 @@ def test_japan_offers_with_infinite_budget_ignore_cost(tables):
     belief=st.floats(0.0, 0.6),
     quantile=st.floats(0.0, 1.0),
     budget=st.floats(0.0, 6.0),
+    restrict=st.booleans(),
+    seed=st.integers(0, 2**16),
 )
-def test_single_offer_equals_brute_force(proposer, leader, threat, belief, quantile, budget):
+def test_single_offer_equals_brute_force(
+    proposer, leader, threat, belief, quantile, budget, restrict, seed
+):
     tables = _tables()
     own, _, _ = _full_grid(tables, proposer, leader, threat, belief)
     target = np.array([np.quantile(own, quantile) + 1e-9])  # off the grid's own values
-    bud = None if proposer == "us" else np.array([budget])  # Japan keeps to its win-set
+    masks = None
+    if restrict:
+        masks = (_restrictions(tables, np.random.default_rng(seed), 1), np.zeros(1, np.int64))
     _check_batch(
         tables,
         OfferSearch(tables),
@@ -162,13 +272,15 @@ def test_single_offer_equals_brute_force(proposer, leader, threat, belief, quant
         np.array([threat]),
         np.array([belief]),
         target,
-        bud,
+        np.array([budget]),
+        masks,
     )
 
 
 def test_infeasible_everywhere_returns_minus_one(tables):
     search = OfferSearch(tables)
     best = tables.us_state.max() + tables.us_static.max()
+    assert best == pytest.approx(1.0)  # the US's best package is 1 on the common scale
     b, g = search.offers(
         "us",
         np.zeros(3, dtype=np.int64),
@@ -185,48 +297,67 @@ def test_infeasible_everywhere_returns_minus_one(tables):
     assert tables.us(b, g)[0] == best
 
 
-def test_offer_of_a_replicate_does_not_depend_on_its_batch(tables):
+@pytest.mark.parametrize("proposer", ["us", "japan"])
+def test_offer_of_a_replicate_does_not_depend_on_its_batch(tables, proposer):
     rng = np.random.default_rng(8)
-    leader, threat, belief, target = _random_batch(tables, rng, 30, "japan")
+    leader, threat, belief, target = _random_batch(tables, rng, 30)
     budget = rng.uniform(0, 3, 30)
-    batch = OfferSearch(tables).offers("japan", leader, threat, belief, target, budget)
+    masks = _restrictions(tables, rng, 3)
+    restrictions = [Admissible.of(tables.grid, m) for m in masks]
+    index = rng.integers(0, 3, 30)
+    batch = OfferSearch(tables).offers(
+        proposer, leader, threat, belief, target, budget, (restrictions, index)
+    )
     for i in (0, 7, 29):
+        one = slice(i, i + 1)
         alone = OfferSearch(tables).offers(
-            "japan",
-            leader[i : i + 1],
-            threat[i : i + 1],
-            belief[i : i + 1],
-            target[i : i + 1],
-            budget[i : i + 1],
+            proposer,
+            leader[one],
+            threat[one],
+            belief[one],
+            target[one],
+            budget[one],
+            ([restrictions[index[i]]], np.zeros(1, dtype=np.int64)),
         )
         assert (batch[0][i], batch[1][i]) == (alone[0][0], alone[1][0])
 
 
+@pytest.mark.parametrize("restricted", [False, True])
 @pytest.mark.parametrize("proposer", ["us", "japan", "benchmark"])
-def test_best_own_equals_brute_force_max(tables, proposer):
+def test_best_own_equals_brute_force_max(tables, proposer, restricted):
     search = OfferSearch(tables)
     leader = np.array([0, 1, 2, 1, 0, 2])
     threat = np.array([0.5, 0.5, 0.6, 0.8, 0.8, 0.5])
     belief = np.array([0.1, 0.2, 0.1, 1 / 3, 0.1, 0.0])
-    got = search.best_own(proposer, leader, threat, belief)
+    masks = _restrictions(tables, np.random.default_rng(9), 2) if restricted else None
+    index = np.array([0, 1, 1, 0, 1, 0])
+    admissible = None
+    if restricted:
+        admissible = ([Admissible.of(tables.grid, m) for m in masks], index)
+    got = search.best_own(proposer, leader, threat, belief, admissible)
     for i in range(len(leader)):
         own, _, _ = _full_grid(
             tables, "us" if proposer == "us" else "japan", int(leader[i]), threat[i], belief[i]
         )
-        assert got[i] == pytest.approx(own.max(), abs=1e-12)
-        cand = search.candidates(proposer, int(leader[i]), float(threat[i]), float(belief[i]))
-        assert cand.own_best == pytest.approx(own.max(), abs=1e-12)
-        assert cand.own.max() == pytest.approx(own.max(), abs=1e-12)  # the best is a candidate
+        allowed = np.ones_like(own, dtype=bool)
+        if restricted:
+            allowed = _full_grid_admissible(tables, masks[index[i]])
+        assert got[i] == pytest.approx(own[allowed].max(), abs=1e-12)
+        cand = search.candidates(
+            proposer,
+            int(leader[i]),
+            float(threat[i]),
+            float(belief[i]),
+            None if admissible is None else admissible[0][index[i]],
+        )
+        assert cand.own_best == pytest.approx(own.max(), abs=1e-12)  # over the whole grid
+        # the best admissible package is a candidate
+        assert cand.own.max() == pytest.approx(own[allowed].max(), abs=1e-12)
 
 
-def test_benchmark_candidates_cover_full_grid_pareto_frontier(tables):
-    """Every Pareto-optimal (U_J, U_U) pair of the full grid is among the candidates."""
-    threat, belief = 0.6, 0.1
-    sec = _security(tables, threat, belief)[:, None]
-    u_j = (tables.japan_state[0][:, None] + sec + tables.japan_static[0][None, :]).ravel()
-    u_u = (tables.us_state[:, None] + tables.us_static[None, :]).ravel()
-    # 2-D maxima by sweep: sort by U_J descending (U_U descending within), keep a point iff
-    # its U_U beats everything with a larger U_J (allow float noise of 1e-12)
+def _frontier(u_j: np.ndarray, u_u: np.ndarray) -> list[int]:
+    """2-D maxima by sweep: sort by U_J descending (U_U descending within), keep a point iff
+    its U_U beats everything with a larger U_J (allow float noise of 1e-12)."""
     order = np.lexsort((-u_u, -u_j))
     frontier = []
     best_u = -np.inf
@@ -234,9 +365,35 @@ def test_benchmark_candidates_cover_full_grid_pareto_frontier(tables):
         if u_u[i] > best_u + 1e-12:
             frontier.append(i)
             best_u = u_u[i]
-    cand = OfferSearch(tables).candidates("benchmark", 0, threat, belief)
-    pts = np.column_stack([cand.own, cand.other])
+    return frontier
+
+
+@pytest.mark.parametrize("linkage", [False, True])
+@pytest.mark.parametrize("budget", [np.inf, 2.0, 0.5, 0.1])
+def test_benchmark_candidates_cover_the_ratifiable_pareto_frontier(tables, budget, linkage):
+    """Every Pareto-optimal (U_J, U_U) pair of the full grid's admissible packages with
+    political cost within the budget is among the candidates within the budget (the
+    benchmarks' ratifiable set, core/benchmarks.py): admissible is inside the red lines, or
+    also within linkage floors around a package in force."""
+    threat, belief = 0.6, 0.1
+    masks = list(tables.red_lines)
+    if linkage:
+        masks = _restrictions(tables, np.random.default_rng(21), 1)[0]
+    u_j, u_u, cost = (x.ravel() for x in _full_grid(tables, "benchmark", 0, threat, belief))
+    inside = _full_grid_admissible(tables, masks).ravel() & (cost <= budget)
+    rows = np.flatnonzero(inside)
+    frontier = rows[_frontier(u_j[rows], u_u[rows])]
+    cand = OfferSearch(tables).candidates(
+        "benchmark", 0, threat, belief, Admissible.of(tables.grid, masks)
+    )
+    ok = cand.cost <= budget
+    pts = np.column_stack([cand.own[ok], cand.other[ok]])
     for i in frontier:
         dist = np.abs(pts - [u_j[i], u_u[i]]).max(axis=1).min()
         assert dist < 1e-12
-    assert len(frontier) >= 10
+    assert len(frontier) >= (10 if budget > 0.5 else 1)
+    # no candidate lies outside the admissible set
+    admissible = _full_grid_admissible(tables, masks)
+    assert admissible[cand.state, cand.static].all()
+    if linkage and budget == np.inf:  # the restriction binds on the frontier
+        assert not admissible.ravel()[_frontier(u_j, u_u)].all()

@@ -135,17 +135,11 @@ def test_red_line_penalty_nonnegative_and_breached_monotone(t, announced, seed):
 
 
 def test_reopened():
-    # r0 not in force; r1 reversed; r2 Japan below r_J; r3 US below r_U; r4 both exactly at
-    # their reservations (not below); r5 fine
-    out = reopened(
-        B([False, True, True, True, True, True]),
-        B([True, True, False, False, False, False]),
-        B([0.0, 1.0, 0.8, 1.0, 0.85, 1.0]),
-        np.full(6, 0.85),
-        B([0.0, 1.0, 1.0, 0.4, 0.5, 1.0]),
-        np.full(6, 0.5),
-    )
-    assert out.tolist() == [False, True, True, True, False, False]
+    # only a reversal reopens a deal in force: r0 reversed but nothing in force; r1 in force
+    # and reversed; r2 in force, not reversed; r3 neither. A deal in force is the package
+    # that holds without a new one, so it cannot fall below either side's value of no deal.
+    out = reopened(B([False, True, True, False]), B([True, True, False, False]))
+    assert out.tolist() == [False, True, False, False]
 
 
 # --------------------------------------------------------------------------- events
@@ -279,58 +273,74 @@ def test_credibility():
     )
 
 
+def _hazard(base, gain, legal=0.0):
+    """h = h0 + .5 max(0, gain) + .3 legal, in the rule's order of operations."""
+    return base + 0.5 * max(0.0, gain) + 0.3 * legal
+
+
 def test_reverse_items_hand_example():
-    # hazards: trade .08, security .01 (+ .5 max(0, shortfall) + .3 legal, clipped to [0, 1])
-    levels = np.tile([3, 4, 8, 2], (7, 1))  # s 3, τ 10 %, d 1.8, I 100
+    # hazards: trade .08, security .01 (+ .5 max(0, gain) + .3 legal, clipped to [0, 1]);
+    # shortfall: one column per item (tariff, commitment), the US's gain from walking it back
+    levels = np.tile([3, 4, 8, 2], (8, 1))  # s 3, τ 10 %, d 1.8, I 100
     levels[4, [0, 1]] = [1, 10]  # r4 already at both fallbacks
-    in_force = B([True, True, True, False, True, True, True])
-    shortfall = B([0.0, 0.0, 0.2, 0.0, 0.0, -1.0, 3.0])
-    legal = B([0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0])
-    draws = np.zeros((7, 4))
-    draws[:, GRID.tariff] = [0.079, 0.08, 0.47, 0.0, 0.0, 0.079, 0.9999]
-    draws[:, GRID.commitment] = [0.0099, 0.01, 0.42, 0.0, 0.0, 0.0101, 0.9999]
+    in_force = B([True, True, True, False, True, True, True, True])
+    gains = B(
+        [[0.02, 0.02], [0.02, 0.02], [0.2, 0.2], [0.1, 0.1], [0.1, 0.1], [0.0, -1.0],
+         [3.0, 3.0], [0.0, 1e-6]]
+    )  # fmt: skip
+    legal = B([0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+    draws = np.zeros((8, 4))
+    trade, security = _hazard(0.08, 0.02), _hazard(0.01, 0.02)  # .09, .02
+    draws[:, GRID.tariff] = [trade - 1e-9, trade, 0.47, 0.0, 0.0, 0.0, 0.9999, 0.0]
+    draws[:, GRID.commitment] = [security - 1e-9, security, 0.42, 0.0, 0.0, 0.0, 0.9999, 0.005]
     # r0 both hit; r1 draws equal the hazards: miss; r2 hazards .48/.41: trade hits, security
-    # misses; r3 not in force; r4 at its fallbacks; r5 negative shortfall counts 0: trade hits
-    # (.079 < .08), security misses (.0101 ≥ .01); r6 hazard 1.58 clipped to 1: both hit
-    got = reverse_items(levels, in_force, ITEMS, ReversalSpec(), shortfall, legal, draws)
+    # misses; r3 not in force; r4 at its fallbacks; r5 walking back gains the US nothing
+    # (0, -1): never reversed, whatever the draw; r6 hazard 2.08 clipped to 1: both hit;
+    # r7 only the commitment gains (hazard .0100005 > .005): it alone is reversed
+    got = reverse_items(levels, in_force, ITEMS, ReversalSpec(), gains, legal, draws)
     assert got.levels[:, :2].tolist() == [
         [1, 10],
         [3, 4],
         [3, 10],
         [3, 4],
         [1, 10],
-        [3, 10],
+        [3, 4],
         [1, 10],
+        [1, 4],
     ]
-    assert got.counts.tolist() == [[1, 1], [0, 0], [1, 0], [0, 0], [0, 0], [1, 0], [1, 1]]
-    assert got.any.tolist() == [True, False, True, False, False, True, True]
+    assert got.counts.tolist() == [
+        [1, 1], [0, 0], [1, 0], [0, 0], [0, 0], [0, 0], [1, 1], [0, 1]
+    ]  # fmt: skip
+    assert got.any.tolist() == [True, False, True, False, False, False, True, True]
     assert np.all(got.levels[:, 2:] == levels[:, 2:])
     assert levels[0, 0] == 3  # the input is not modified
 
 
 @FAST
-@given(st.integers(0, 2**31), st.floats(-1, 2), st.floats(0, 1))
-def test_reverse_items_never_moves_away_from_fallback(seed, shortfall, legal):
+@given(st.integers(0, 2**31), st.floats(0, 1))
+def test_reverse_items_never_moves_away_from_fallback(seed, legal):
     rng = np.random.default_rng(seed)
     n = 16
     levels = np.stack([rng.integers(0, 5, n), rng.integers(0, 21, n)] + [np.zeros(n, int)] * 2, 1)
     in_force = rng.random(n) < 0.7
+    gains = rng.choice([-0.5, 0.0, 0.1, 2.0], (n, len(ITEMS)))
     out = reverse_items(
         levels,
         in_force,
         ITEMS,
         ReversalSpec(trade=0.5, security=0.5),
-        np.full(n, shortfall),
+        gains,
         np.full(n, legal),
         rng.random((n, 4)),
     )
-    for item in ITEMS:
+    for column, item in enumerate(ITEMS):
         before = np.abs(levels[:, item.issue] - item.fallback_level)
         after = np.abs(out.levels[:, item.issue] - item.fallback_level)
         assert np.all(after <= before)
         moved = after != before
         assert np.all(after[moved] == 0)
         assert np.all(moved == (out.counts[:, item.reversal_class] > 0))
+        assert not moved[gains[:, column] <= 0].any()  # no gain, no reversal
     assert np.all(out.levels[~in_force] == levels[~in_force])
 
 
@@ -338,15 +348,17 @@ def test_reverse_items_never_moves_away_from_fallback(seed, shortfall, legal):
 
 
 def test_tariff_letters_each_condition_switches_it_off():
-    def letter(in_force=False, pending=False, u_us=0.3, tariff=1, u=0.1):
+    def letter(in_force=False, pending=False, gain=0.1, tariff=1, u=0.1):
         return tariff_letters(
-            B([in_force]), B([pending]), B([u_us]), B([0.5]), B([tariff]), 10, 0.15, B([u])
+            B([in_force]), B([pending]), B([gain]), B([tariff]), 10, 0.15, B([u])
         )[0]
 
     assert letter()
     assert not letter(in_force=True)
     assert not letter(pending=True)
-    assert not letter(u_us=0.5)  # the status quo is worth the reservation: nothing to compel
+    assert not letter(gain=0.0)  # the letter would not gain the US: nothing to compel
+    assert not letter(gain=-0.2)
+    assert letter(gain=1e-9)
     assert not letter(tariff=10)  # the letter would not raise the tariff
     assert not letter(u=0.15)  # u < p is strict
     assert letter(tariff=9, u=0.1499)
@@ -372,28 +384,23 @@ def test_after_ratification():
     assert out.tolist() == [R.ACCEPTED, R.FAILED_RATIFICATION, R.BELOW_TARGET]
 
 
-def test_still_negotiating_around_the_deadline():
-    reason = B(
-        [
-            R.BELOW_TARGET,
-            R.FAILED_RATIFICATION,
-            R.NO_OFFER,
-            R.ACCEPTED,
-            R.OUTSIDE_WIN_SET,
-            R.BELOW_RESERVATION,
-            R.NOT_NEGOTIATING,
-        ]
-    )
-    active = B([True, True, True, True, True, True, False])
-    ratified = B([False, False, False, True, False, False, False])
-    table = np.ones(7, dtype=bool)
-    before = still_negotiating(table, active, ratified, reason, 11, 12)
-    assert before is table  # before the deadline nothing changes
-    want = [False, False, True, True, False, False, True]  # a missing offer refuses nothing
-    for t in (12, 13):
-        assert still_negotiating(table, active, ratified, reason, t, 12).tolist() == want
-    gone = still_negotiating(~table, active, ratified, reason, 12, 12)
-    assert not gone.any()  # who had left stays gone
+def test_still_negotiating_breaks_down_with_the_hazard():
+    # hazard .02: r0 draw below it, no deal: breaks down; r1 draw equal: stays (strict);
+    # r2 high draw: stays; r3 ratified this month: stays whatever the draw; r4 not at the
+    # table this month: the draw does not apply; r5 had already left: stays gone
+    table = B([True, True, True, True, True, False])
+    active = B([True, True, True, True, False, False])
+    ratified = B([False, False, False, True, False, False])
+    draws = B([0.0199, 0.02, 0.9, 0.0, 0.0, 0.9])
+    out = still_negotiating(table, active, ratified, draws, 0.02)
+    assert out.tolist() == [False, True, True, True, True, False]
+    assert table.tolist() == [True, True, True, True, True, False]  # input not modified
+    # no hazard: no one ever leaves (there is no walk-away deadline), whatever the draws
+    assert still_negotiating(table, active, ratified, np.zeros(6), 0.0).tolist() == (table.tolist())
+    # hazard 1: every active replicate without a ratified deal leaves
+    assert still_negotiating(table, active, ratified, draws, 1.0).tolist() == [
+        False, False, False, True, True, False
+    ]  # fmt: skip
 
 
 # --------------------------------------------------------------------------- politics

@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 from negosim.core.leaders import sitting_leader
 from negosim.core.utility import (
-    blended_weights,
     build_tables,
+    common_scale,
     issue_value,
+    lowest_security,
     security_terms,
     threat_perception,
 )
@@ -100,16 +101,35 @@ def test_issue_value_loss_aversion_property(ideal, sq, lam, p):
     np.testing.assert_allclose(v[~gain], v_sq - lam * (v_sq - plain[~gain]), atol=1e-12)
 
 
-# --------------------------------------------------------------------------- blended weights
+# --------------------------------------------------------------------------- common scale
 
 
-def test_blended_weights_limits_and_midpoint():
-    w = np.array([0.35, 0.35, 0.15, 0.15])
-    np.testing.assert_allclose(blended_weights(w, 0.0), [0.25] * 4, atol=1e-15)  # uniform 1/4
-    np.testing.assert_allclose(blended_weights(w, 1.0), w, atol=1e-15)  # true
-    # ℓ = .7: .7·.35 + .3/4 = .245 + .075 = .32; .7·.15 + .075 = .18
-    np.testing.assert_allclose(blended_weights(w, 0.7), [0.32, 0.32, 0.18, 0.18], atol=1e-15)
-    assert blended_weights(w, 0.7).sum() == pytest.approx(1.0, abs=1e-15)
+def test_common_scale_maps_the_range_onto_the_unit_interval():
+    # [-.5, 1.5]: offset -.5, factor 1/2; u = .5 → (.5 + .5)/2 = .5
+    offset, factor = common_scale(-0.5, 1.5)
+    assert (offset, factor) == (-0.5, 0.5)
+    assert factor * (np.array([-0.5, 0.5, 1.5]) - offset) == pytest.approx([0.0, 0.5, 1.0])
+    assert common_scale(0.3, 0.3) == (0.3, 1.0)  # a flat utility keeps its unit
+
+
+def test_lowest_security_hand_example():
+    # ψ at the top rung's weight 30: .5 + .1·30 = 3.5; κ = m = 0; En = .5·1·.1 = .05:
+    # Sec = 1 - 1·3.5 - .3·.05 = -2.515
+    assert lowest_security(SEC, 30.0) == pytest.approx(-2.515, abs=1e-12)
+    assert lowest_security(SEC, 0.0) == pytest.approx(1 - 0.5 - 0.015, abs=1e-12)
+
+
+@FAST
+@given(
+    s=st.sampled_from([0.0, 1.0, 2.0, 3.0, 4.0]),
+    d_frac=st.floats(0.0, 1.0),
+    index=st.floats(0.0, 30.0),
+    belief=st.floats(0.0, 1.0),
+)
+def test_lowest_security_bounds_every_package_and_belief(s, d_frac, index, belief):
+    """No package, threat index up to the top rung's weight, or belief goes below it."""
+    out = _sec(s, d_frac, threat_perception(SEC, np.float64(index)), belief)
+    assert out.security[0] >= lowest_security(SEC, 30.0) - 1e-12
 
 
 # --------------------------------------------------------------------------- security terms
@@ -188,8 +208,31 @@ def _sum_wv(spec, pkg, weights, ideal, shape):
     return total
 
 
-def _japan_brute(spec, pkg, priorities, ideal, threat, belief):
-    """U_J = Σ w v + w_sec (1 - γ_A ψ(1-κ)(1-m) - γ_E ε1 max(0, s-3) π_TW)."""
+def _levels(iss):
+    """An issue's grid levels, min to max by step."""
+    count = round((iss.max - iss.min) / iss.step) + 1
+    return [iss.min + i * iss.step for i in range(count)]
+
+
+def _extremes(spec, contribution):
+    """(min, max) over the grid of a utility that is a sum of per-issue contributions:
+    each issue at its own worst (best) level, found by trying every level."""
+    low = high = 0.0
+    for name, iss in spec.issues.items():
+        if iss.enabled:
+            parts = [contribution(name, x) for x in _levels(iss)]
+            low, high = low + min(parts), high + max(parts)
+    return low, high
+
+
+def _one_issue(spec, name, x, weights, ideal, shape):
+    iss = spec.issues[name]
+    v = _v(x, ideal[name], iss.max - iss.min, shape.exponent, shape.loss_aversion, iss.status_quo)
+    return weights[name] * v
+
+
+def _japan_raw(spec, pkg, priorities, ideal, threat, belief):
+    """Σ w v + w_sec (1 - γ_A ψ(1-κ)(1-m) - γ_E ε1 max(0, s-3) π_TW), before scaling."""
     j = spec.agents.japan
     total = _sum_wv(spec, pkg, priorities, ideal, j.value)
     s, d = pkg["security_commitment"], pkg["defense_budget"]
@@ -203,17 +246,43 @@ def _japan_brute(spec, pkg, priorities, ideal, threat, belief):
     )
 
 
-def _us_brute(spec, pkg, weights=None):
-    """U_U = Σ w v + w_head log(1 + I/I0)/log(1 + I_max/I0) - c_s s."""
-    us = spec.agents.us
-    total = _sum_wv(spec, pkg, weights or us.priorities, us.ideal, us.value)
-    inv = pkg["investment_pledge"]
-    total += (
-        us.headline_weight
-        * math.log(1 + inv / us.headline_scale)
-        / math.log(1 + 1000 / us.headline_scale)
+def _japan_brute(spec, pkg, priorities, ideal, threat, belief):
+    """U_J on the common scale: 0 at Σ min w v + w_sec Sec_min, 1 at Σ max w v + w_sec.
+
+    Sec_min: ψ at the top rung's threat weight, κ = m = 0, the most entrapment (model.md §2).
+    """
+    j, sec = spec.agents.japan, spec.agents.japan.security
+    low, high = _extremes(
+        spec, lambda name, x: _one_issue(spec, name, x, priorities, ideal, j.value)
     )
-    return total - us.commitment_cost * pkg["security_commitment"]
+    top = sec.threat_base + sec.threat_per_coercion * max(spec.china.threat_weights)
+    worst = (
+        1.0
+        - sec.gamma_abandonment * top
+        - sec.gamma_entrapment * (sec.entrapment_scale * 1.0 * sec.taiwan_contingency)
+    )
+    low, high = low + j.security_weight * worst, high + j.security_weight
+    return (_japan_raw(spec, pkg, priorities, ideal, threat, belief) - low) / (high - low)
+
+
+def _us_part(spec, name, x):
+    """One issue's part of U_U: w v, plus the headline term, less c_s s."""
+    us = spec.agents.us
+    part = _one_issue(spec, name, x, us.priorities, us.ideal, us.value)
+    if name == "investment_pledge":
+        scale = us.headline_scale
+        part += us.headline_weight * math.log(1 + x / scale) / math.log(1 + 1000 / scale)
+    if name == "security_commitment":
+        part -= us.commitment_cost * x
+    return part
+
+
+def _us_brute(spec, pkg):
+    """U_U = Σ w v + w_head log(1 + I/I0)/log(1 + I_max/I0) - c_s s, scaled to [0, 1]
+    between its worst and best package on the grid."""
+    low, high = _extremes(spec, lambda name, x: _us_part(spec, name, x))
+    raw = sum(_us_part(spec, name, x) for name, x in pkg.items())
+    return (raw - low) / (high - low)
 
 
 def _cost_brute(spec, pkg):
@@ -272,34 +341,42 @@ def test_tables_equal_brute_force_on_sampled_packages(spec, shape):
     )
 
 
-def test_hat_tables_use_blended_weights(spec):
-    """The US estimates Japan with ℓ_US = .7, Japan estimates the US with ℓ_J = .3."""
+@pytest.mark.parametrize("leader", [0, 1, 2])
+def test_utilities_lie_on_the_common_scale(spec, leader):
+    """Over the whole grid and any belief, both sides' utilities lie in [0, 1]; the US's
+    worst and best packages are exactly 0 and 1 (Japan's 0 needs the worst security, which
+    no belief at a given threat reaches), and each leader type's best package is 1 at the
+    best security (Sec = 1: no threat)."""
     tables = build_tables(spec)
-    pkgs, b, g = _sample_packages(tables, 200, seed=5)
-    ell_us, ell_j = spec.agents.us.linkage, spec.agents.japan.linkage
-    assert (ell_us, ell_j) == (0.7, 0.3)
-    shape = spec.agents.japan.value
-    for leader, (prio, ideal) in enumerate(_leader_prefs(spec)):
-        # ŵ = ℓ w + (1 - ℓ)/4; the hat tables hold Σ ŵ v only (the search adds w_sec Sec_J)
-        hat = {k: ell_us * w + (1 - ell_us) / 4 for k, w in prio.items()}
-        want = [_sum_wv(spec, p, hat, ideal, shape) for p in pkgs]
-        got = tables.japan_hat_state[leader, b] + tables.japan_hat_static[leader, g]
-        np.testing.assert_allclose(got, want, atol=1e-12)
-    hat_us = {k: ell_j * w + (1 - ell_j) / 4 for k, w in spec.agents.us.priorities.items()}
-    want = [_us_brute(spec, p, hat_us) for p in pkgs]
-    np.testing.assert_allclose(tables.us_hat_state[b] + tables.us_hat_static[g], want, atol=1e-12)
+    u_us = tables.us_state[:, None] + tables.us_static[None, :]
+    assert u_us.min() == pytest.approx(0.0, abs=1e-12)
+    assert u_us.max() == pytest.approx(1.0, abs=1e-12)
+    b = np.arange(tables.grid.n_state)
+    for threat, belief in [(0.5, 0.0), (0.6, 0.1), (3.5, 1.0)]:  # 3.5: the top rung's ψ
+        sec = tables.security_at(b, np.float64(threat), np.float64(belief)).security
+        part = tables.japan_state[leader] + tables.security_weight[leader] * sec
+        u_j = part[:, None] + tables.japan_static[leader][None, :]
+        assert u_j.min() >= -1e-12 and u_j.max() <= 1 + 1e-12
+    best = tables.japan_state[leader].max() + tables.japan_static[leader].max()
+    assert best + tables.security_weight[leader] == pytest.approx(1.0, abs=1e-12)
 
 
-def test_status_quo_utilities_match_config_comments(spec):
-    """configs say U_J(status quo) ≈ 1.0 and U_U(status quo) ≈ .27: recompute by hand.
+def test_status_quo_utilities_by_hand(spec):
+    """U_J and U_U of the status quo, by hand on the common scale.
 
     Status quo (s 2, τ 2.5, d 1.8, I 0). Japan (centrist): v_s = 1 - 1.5/4 = .625,
     v_τ = 1 - 2.5/50 = .95, v_d = 1 - .2/4 = .95, v_I = 1 - 100/1000 = .9;
     Σ w v = .35·.625 + .35·.95 + .15·.95 + .15·.9 = .21875 + .3325 + .1425 + .135 = .82875.
     Sec at ψ .5 + .1·1 = .6, ρ̂ .1: κ = .5·.9 = .45, m = .3·.8/4 = .06,
-    Ab = .6·.55·.94 = .3102, En 0 → Sec = .6898; U_J = .82875 + .25·.6898 = 1.0012.
+    Ab = .6·.55·.94 = .3102, En 0 → Sec = .6898; raw U_J = .82875 + .25·.6898 = 1.0012.
+    Japan's range: Σ max w v = .35·.875 + .35 + .15 + .15 = .95625, plus w_sec = 1.20625;
+    Σ min w v = .35·.125 + 0 + .15·.25 + .15·.1 = .09625, plus .25·(1 - 3.5 - .015)
+    = -.62875 (ψ at the top rung's weight 30: .5 + .1·30) → -.5325; span 1.73875:
+    U_J = (1.0012 + .5325)/1.73875 = .882070...
     US: v_s = 1, v_τ = 1 - 17.5/50 = .65, v_d = 1 - 1.2/4 = .7, v_I = 0;
-    Σ = .1 + .195 + .175 = .47; headline 0; - .1·2 → U_U = .27.
+    Σ = .1 + .195 + .175 = .47; headline 0; - .1·2 → raw U_U = .27. US range: best
+    .05 (s 0) + .3 (τ 20) + .25 (d 3) + .35 + .1 (I 1000) = 1.05; worst -.35 (s 4) + .12
+    (τ 50) + .125 (d 1 or 5) + 0 (I 0) = -.105; U_U = (.27 + .105)/1.155 = .324675...
     """
     tables = build_tables(spec)
     sq = tables.grid.status_quo()[None, :]
@@ -307,5 +384,6 @@ def test_status_quo_utilities_match_config_comments(spec):
     centrist = np.array([sitting_leader(spec)])
     assert tables.type_names[centrist[0]] == "centrist"
     u_j = tables.japan(centrist, b, g, np.float64(0.6), np.float64(0.1))
-    assert u_j[0] == pytest.approx(1.0012, abs=1e-12)
-    assert tables.us(b, g)[0] == pytest.approx(0.27, abs=1e-12)
+    assert u_j[0] == pytest.approx(1.5337 / 1.73875, abs=1e-12)
+    assert tables.us(b, g)[0] == pytest.approx(0.375 / 1.155, abs=1e-12)
+    assert tables.security_weight[centrist[0]] == pytest.approx(0.25 / 1.73875, abs=1e-12)

@@ -317,7 +317,9 @@ CHANGES = st.fixed_dictionaries(
         "protocol.rounds": st.integers(12, 24),
         "politics.leader": st.sampled_from(["dove", "centrist", "hawk"]),
         "politics.approval.initial": st.floats(0.0, 1.0),
-        "politics.leader_types.hawk.reservation": st.floats(0.5, 1.0),
+        "politics.leader_types.hawk.concession.params.k": st.floats(0.0, 0.5),
+        "agents.us.outside_option": st.none() | st.floats(0.0, 1.0),
+        "agents.japan.discount": st.floats(0.5, 1.0),
         "politics.leader_types.dove.concession.style": st.sampled_from(["boulware", "linear"]),
         "agents.us.concession.params.e": st.floats(0.1, 2.0),
         "issues.tariff.status_quo": st.integers(0, 20).map(lambda k: 2.5 * k),
@@ -361,7 +363,7 @@ def test_a_sweep_over_an_overlay_varies_inherited_values(tmp_path):
         "seed: 5\nreplicates: 3\nrounds: 4\n"
         "design:\n  method: grid\n  parameters:\n"
         "    china.omega: {values: [0.0, 0.75]}              # inherited from the baseline\n"
-        "    politics.leader_types.hawk.reservation: {values: [0.79, 0.9]}   # the preset's\n"
+        "    politics.approval.initial: {values: [0.47, 0.3]}   # the preset's\n"
         "keep:\n  runs: [deal_reached, final_leader]\n  rounds: none\n"
         "report: [deal_reached]\n"
     )

@@ -40,7 +40,7 @@ def spec(method: str, parameters: dict, seed: int = 20250207, **design: object) 
 
 RANGES = {
     "china.omega": {"min": 0.0, "max": 1.0},
-    "agents.us.reservation": {"min": 0.2, "max": 0.6},
+    "agents.us.outside_option": {"min": 0.2, "max": 0.6},
     "china.memory": {"min": 1, "max": 6, "integer": True},
 }
 

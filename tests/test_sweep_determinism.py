@@ -46,7 +46,7 @@ design:
   method: grid
   parameters:
     china.omega: {{values: [0.0, 1.0]}}
-    agents.us.reservation: {{values: [0.3, 0.5]}}
+    agents.us.outside_option: {{values: [0.4, 0.5]}}
 """
 
 # Big enough (60 chunks of 10 runs, a few seconds on 2 workers) to be interrupted half-way.
@@ -60,7 +60,7 @@ design:
   method: grid
   parameters:
     china.omega: {{values: [0.0, 0.5, 1.0]}}
-    agents.us.reservation: {{values: [0.3, 0.5]}}
+    agents.us.outside_option: {{values: [0.4, 0.5]}}
 keep:
   runs: all
   rounds: [coercion_level, deal_in_force, approval, reason]

@@ -28,7 +28,8 @@ from negosim.sweep.stats import (
     wilson_interval,
 )
 
-# 12 rounds (the deadline) so that deals happen; a US reservation of 0.95 makes them rare.
+# 12 rounds so that deals happen; a US outside option of 0.95 (a floor under its value of no
+# deal, ≈ 0.39 in the baseline) makes them rare.
 GRID = f"""\
 name: report
 scenario: {BASELINE}
@@ -38,7 +39,7 @@ rounds: 12
 design:
   method: grid
   parameters:
-    agents.us.reservation: {{values: [0.3, 0.5, 0.95]}}
+    agents.us.outside_option: {{values: [0.3, 0.5, 0.95]}}
 keep:
   rounds: none
 report: [deal_reached, first_deal_round, final_tariff, china_max_level]
@@ -55,7 +56,7 @@ design:
   samples: 8
   parameters:
     china.omega: {{min: 0.0, max: 1.0}}
-    agents.us.reservation: {{min: 0.2, max: 0.9}}
+    agents.us.outside_option: {{min: 0.2, max: 0.9}}
 keep:
   rounds: none
 report: [deal_reached, first_deal_round, final_tariff]
@@ -150,14 +151,14 @@ def test_agreement_table_per_point(grid):
     table = agreement_table(grid)
     assert list(table.columns) == [
         "point",
-        "agents.us.reservation",
+        "agents.us.outside_option",
         "runs",
         "agreement",
         "ci95_low",
         "ci95_high",
     ]
     assert table["point"].tolist() == [0, 1, 2]
-    assert table["agents.us.reservation"].tolist() == [0.3, 0.5, 0.95]
+    assert table["agents.us.outside_option"].tolist() == [0.3, 0.5, 0.95]
     assert table["runs"].tolist() == [40, 40, 40]
     runs = grid.runs
     for row in table.itertuples(index=False):
@@ -208,7 +209,7 @@ def test_sobol_indices_are_salibs_analysis_of_point_means(sensitivity):
     for outcome in ("deal_reached", "final_tariff"):
         indices = sobol_indices(sweep, outcome)
         assert list(indices.columns) == ["parameter", "S1", "S1_conf", "ST", "ST_conf"]
-        assert indices["parameter"].tolist() == ["china.omega", "agents.us.reservation"]
+        assert indices["parameter"].tolist() == ["china.omega", "agents.us.outside_option"]
         assert np.isfinite(indices[["S1", "ST", "S1_conf", "ST_conf"]].to_numpy()).all()
         means = sweep.runs.groupby("point")[outcome].mean().to_numpy(dtype=np.float64)
         expected = salib_sobol.analyze(
@@ -216,9 +217,9 @@ def test_sobol_indices_are_salibs_analysis_of_point_means(sensitivity):
         )
         np.testing.assert_allclose(indices["S1"], expected["S1"], rtol=0, atol=1e-12)
         np.testing.assert_allclose(indices["ST"], expected["ST"], rtol=0, atol=1e-12)
-    # whether the US accepts is mostly about its reservation, not China's slider
+    # whether the US accepts is mostly about its outside option, not China's slider
     agreement = sobol_indices(sweep, "deal_reached").set_index("parameter")["ST"]
-    assert agreement["agents.us.reservation"] > agreement["china.omega"]
+    assert agreement["agents.us.outside_option"] > agreement["china.omega"]
 
 
 def test_sobol_indices_refuse_points_without_a_value(sensitivity):
@@ -235,9 +236,9 @@ def test_report_of_a_second_order_sobol_design(tmp_path):
         .replace("replicates: 4", "replicates: 2")
         .replace("rounds: 12", "rounds: 6")
         .replace(
-            "    agents.us.reservation: {min: 0.2, max: 0.9}\n",
-            "    agents.us.reservation: {min: 0.2, max: 0.9}\n"
-            "    politics.leader_types.centrist.reservation: {min: 0.6, max: 0.9}\n",
+            "    agents.us.outside_option: {min: 0.2, max: 0.9}\n",
+            "    agents.us.outside_option: {min: 0.2, max: 0.9}\n"
+            "    agents.japan.discount: {min: 0.8, max: 1.0}\n",
         )
     )
     experiment = load_experiment(write(tmp_path, text))
@@ -308,4 +309,4 @@ def test_report_of_a_sweep_loaded_from_disk_is_plain_parquet(grid):
     rates = runs.groupby("point")["deal_reached"].mean()
     table = agreement_table(grid)
     np.testing.assert_array_equal(table["agreement"].to_numpy(), rates.to_numpy())
-    assert params["agents.us.reservation"].tolist() == table["agents.us.reservation"].tolist()
+    assert params["agents.us.outside_option"].tolist() == table["agents.us.outside_option"].tolist()
