@@ -140,12 +140,14 @@ def summarize(model: NegotiationModel) -> Columns:
         "deal_reached": state.first_deal_round >= 0,
         "first_deal_round": state.first_deal_round.copy(),
         "final_status": np.array([FINAL_STATUS[s] for s in status], dtype=object),
-        "deal_japan_utility": state.first_deal_utility[:, 1].copy(),
-        "deal_us_utility": state.first_deal_utility[:, 0].copy(),
     }
     for i, axis in enumerate(grid.axes):
         summary[f"final_{axis.name}"] = values[:, i]
     summary.update(_benchmarks(model, b, g))
+    summary.update(
+        deal_japan_utility=state.first_deal_utility[:, 1].copy(),
+        deal_us_utility=state.first_deal_utility[:, 0].copy(),
+    )
     leader_names = np.array(model.tables.type_names, dtype=object)
     history = model.history
     summary.update(

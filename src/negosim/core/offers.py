@@ -84,6 +84,8 @@ class Candidates:
             pick = self._first_feasible(target, budget)
             state, static = self.state, self.static
         ok = pick >= 0
+        if not len(state):  # an empty admissible set: nobody has anything to offer
+            return np.full(len(target), -1, dtype=np.int64), np.full(len(target), -1, np.int64)
         safe = np.maximum(pick, 0)
         return np.where(ok, state[safe], -1), np.where(ok, static[safe], -1)
 
