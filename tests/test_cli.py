@@ -113,12 +113,12 @@ def test_run_offers_carry_units_and_responses_their_reasons(baseline_output):
             Reason.ACCEPTED: "accepted (U ",
             Reason.FAILED_RATIFICATION: "the Diet failed to ratify (P_rat ",
             Reason.BELOW_TARGET: "rejected: below target (U ",
-            Reason.BELOW_RESERVATION: "rejected: below reservation (U ",
+            Reason.BELOW_RESERVATION: "rejected: worth less than no deal (U ",
         }.get(reason, reason.label)
         assert expected in response, (k + 1, reason, response)
         if reason in (Reason.BELOW_TARGET, Reason.BELOW_RESERVATION, Reason.ACCEPTED):
             assert re.search(
-                r"U -?\d\.\d{3}, target -?\d\.\d{3}, reservation -?\d\.\d{3}", response
+                r"U -?\d\.\d{3}, target -?\d\.\d{3}, value of no deal -?\d\.\d{3}", response
             )
 
 

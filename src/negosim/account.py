@@ -55,7 +55,7 @@ def _response(row: dict[str, float], responder: str) -> str:
         row["responder_target"],
         row["responder_reservation"],
     )
-    numbers = f"U {u:.3f}, target {target:.3f}, reservation {reserve:.3f}"
+    numbers = f"U {u:.3f}, target {target:.3f}, value of no deal {reserve:.3f}"
     if reason in (Reason.BELOW_TARGET, Reason.BELOW_RESERVATION, Reason.ACCEPTED):
         return f"{SIDE_NAMES[responder]}: {reason.label} ({numbers})"
     if reason == Reason.OUTSIDE_WIN_SET:
@@ -138,8 +138,8 @@ def summary_lines(model: NegotiationModel, summary: Columns, replicate: int) -> 
         "Summary",
         f"  deal: {'yes, first in round ' + str(int(row['first_deal_round'])) if deal else 'no'}",
         f"  final package ({row['final_status']}): {_package(model, final)}",
-        f"  utilities: Japan {row['japan_utility']:.3f} (reservation "
-        f"{row['japan_reservation']:.3f}), US {row['us_utility']:.3f} (reservation "
+        f"  utilities: Japan {row['japan_utility']:.3f} (no deal "
+        f"{row['japan_reservation']:.3f}), US {row['us_utility']:.3f} (no deal "
         f"{row['us_reservation']:.3f})",
         f"  benchmarks: Nash (θ {model.spec.benchmarks.nash_weight_japan:g}) at "
         f"({row['nash_japan_utility']:.3f}, {row['nash_us_utility']:.3f}), distance "

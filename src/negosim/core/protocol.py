@@ -37,7 +37,7 @@ _LABELS = {
     Reason.NOT_NEGOTIATING: "no negotiation (deal in force, pending, or talks ended)",
     Reason.ACCEPTED: "accepted",
     Reason.BELOW_TARGET: "rejected: below target",
-    Reason.BELOW_RESERVATION: "rejected: below reservation",
+    Reason.BELOW_RESERVATION: "rejected: worth less than no deal",
     Reason.FAILED_RATIFICATION: "accepted but failed ratification",
     Reason.NO_OFFER: "no offer: nothing meets the proposer's target inside Japan's win-set",
     Reason.OUTSIDE_WIN_SET: "rejected: outside Japan's win-set (the Diet would not ratify)",
