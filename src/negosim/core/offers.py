@@ -123,8 +123,22 @@ _CHUNK_CELLS = 2**22  # (queries × candidates) booleans per chunk: 4 MB
 
 
 def _front(parts: tuple[F64, ...]) -> I64:
-    """Indices of the Pareto set of columns ``parts`` (all maximised)."""
-    return np.flatnonzero(pareto_mask(np.stack(parts, axis=1)))
+    """Indices of the Pareto set of columns ``parts`` (all maximised).
+
+    A block has at most a few hundred packages, where comparing every pair at once is
+    faster than the general sort-filter of :func:`negosim.core.bargaining.pareto_mask`; both
+    use the same definition (dominated iff another is ≥ everywhere and > somewhere).
+    """
+    u = np.stack(parts, axis=1)
+    if len(u) > _PAIRWISE_MAX:
+        return np.flatnonzero(pareto_mask(u))
+    at_least = (u[:, None, :] >= u[None, :, :]).all(axis=2)
+    better = (u[:, None, :] > u[None, :, :]).any(axis=2)
+    return np.flatnonzero(~(at_least & better).any(axis=0))
+
+
+#: Blocks up to this many packages take their frontier by comparing all pairs.
+_PAIRWISE_MAX = 512
 
 
 def _restricted_front(parts: tuple[F64, ...], allowed: NDArray[np.bool_] | None) -> I64:
