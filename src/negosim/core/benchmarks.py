@@ -10,7 +10,7 @@ rational means at least that much for each side.
 :func:`solve_on_front` then finds, for every replicate sharing that frontier, the Nash
 (1950; asymmetric, Kalai 1977) and Kalai–Smorodinsky (1975) packages and how far the
 replicate's own outcome lies from the frontier. [negosim] K is rounded down to a multiple of
-``BUDGET_RESOLUTION`` (0.005 on the win-set's scale, a sixth of the Diet's noise σ_r), so a
+``BUDGET_RESOLUTION`` (0.02 on the win-set's scale, two thirds of the Diet's noise σ_r), so a
 batch shares a few frontiers that a cache can keep; the set is then at most that much
 smaller than exact, never larger.
 """
@@ -28,7 +28,7 @@ F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 
 #: Win-set budgets are rounded down to this step before the ratifiable set is cut.
-BUDGET_RESOLUTION = 0.005
+BUDGET_RESOLUTION = 0.02
 #: Rows solved together, so (rows x frontier) temporaries stay a few MB.
 _ROWS = 8192
 
