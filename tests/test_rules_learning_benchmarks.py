@@ -132,9 +132,9 @@ def test_admissible_blocks_are_the_product_of_the_issue_masks():
 
 
 def test_budget_level_rounds_down_to_the_resolution():
-    assert BUDGET_RESOLUTION == 0.005
-    # .0123/.005 = 2.46 → 2; .01 exactly (2 steps in float noise) → 2; below 0 → 0
-    assert budget_level(B([0.0123, 0.01, 0.0049, -1.0, 1.2])).tolist() == [2, 2, 0, 0, 240]
+    assert BUDGET_RESOLUTION == 0.02
+    # .0492/.02 = 2.46 → 2; .04 exactly (2 steps in float noise) → 2; below 0 → 0
+    assert budget_level(B([0.0492, 0.04, 0.0196, -1.0, 1.2])).tolist() == [2, 2, 0, 0, 60]
 
 
 @FAST

@@ -129,11 +129,13 @@ def _check_batch(t, search, proposer, leader, threat, belief, target, budget, ma
         best_other = other[feasible].max()
         # ... as good for the other side as the brute-force optimum
         assert other[b[i], g[i]] == pytest.approx(best_other, abs=1e-12)
-        # ties on the other's utility go to the higher own utility, then the lower cost
-        tied = feasible & (other >= best_other - 1e-12)
-        assert own[b[i], g[i]] >= own[tied].max() - 1e-12
-        tied &= own >= own[tied].max() - 1e-12
-        assert cost[b[i], g[i]] <= cost[tied].min() + 1e-12
+        # ties on the other's utility go to the higher own utility, then the lower cost. The
+        # search compares utilities exactly, so a tie is an exactly equal value: two packages
+        # 1e-16 apart (the same sum in another order) are not tied, the larger one wins.
+        tied = feasible & (other == other[b[i], g[i]])
+        assert own[b[i], g[i]] == own[tied].max()
+        tied &= own == own[b[i], g[i]]
+        assert cost[b[i], g[i]] == cost[tied].min()
     return n_feasible
 
 
