@@ -136,7 +136,7 @@ def test_run_account_matches_the_model(baseline_output):
     assert f"distance {summary['distance_nash'][0]:.3f}" in summary_text
     assert "Kalai–Smorodinsky at" in summary_text
     assert f"distance {summary['distance_ks'][0]:.3f}" in summary_text
-    assert f"distance to the Pareto frontier {summary['distance_pareto'][0]:.3f}" in summary_text
+    assert f"left on the table {summary['distance_pareto'][0]:.3f}" in summary_text
     if summary["deal_reached"][0]:
         assert f"deal: yes, first in round {summary['first_deal_round'][0]}" in summary_text
     else:

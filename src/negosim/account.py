@@ -144,8 +144,8 @@ def summary_lines(model: NegotiationModel, summary: Columns, replicate: int) -> 
         f"  benchmarks: Nash (θ {model.spec.benchmarks.nash_weight_japan:g}) at "
         f"({row['nash_japan_utility']:.3f}, {row['nash_us_utility']:.3f}), distance "
         f"{row['distance_nash']:.3f}; Kalai–Smorodinsky at ({row['ks_japan_utility']:.3f}, "
-        f"{row['ks_us_utility']:.3f}), distance {row['distance_ks']:.3f}; distance to the "
-        f"Pareto frontier {row['distance_pareto']:.3f}",
+        f"{row['ks_us_utility']:.3f}), distance {row['distance_ks']:.3f} (over what the Diet "
+        f"could ratify); left on the table {row['distance_pareto']:.3f}",
         f"  ratification failures {int(row['ratification_failures'])}; US reversals: "
         f"{int(row['reversals_trade'])} trade, {int(row['reversals_security'])} security",
         f"  Japan: majority {'lost' if row['majority_lost'] else 'held'}, leader "

@@ -321,7 +321,8 @@ RUN_TEMPLATES = (
         "distance_pareto",
         "float64",
         UTILITY,
-        "distance of the final package from the Pareto frontier",
+        "distance from the final package to the nearest ratifiable frontier package that "
+        "dominates it (0: on the frontier): what both sides left on the table",
     ),
     _s(
         "nash_product",
