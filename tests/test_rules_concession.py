@@ -274,3 +274,22 @@ def test_discounted_surplus_shrinks_by_delta_each_round():
     share = discounted_surplus(np.array([1.0, 0.5]), 0.9, 3)
     np.testing.assert_allclose(share, [0.81, 0.405])
     assert discounted_surplus(np.array([0.7]), 0.9, 1)[0] == 0.7
+
+
+def test_planning_horizons_are_uniform_whole_months_around_the_deadline():
+    from negosim.core.protocol import planning_horizons
+
+    u = (np.arange(9) + 0.5) / 9  # one draw in the middle of each of the 9 months
+    got = planning_horizons(12, 4, u)
+    assert got.min() == 8 and got.max() == 16  # 9 equal bins over 8..16
+    assert sorted(set(got.tolist())) == list(range(8, 17))
+    assert (planning_horizons(12, 0, u) == 12).all()
+    assert planning_horizons(3, 5, np.array([0.0]))[0] == 2  # never below 2 months
+
+
+@given(round_index=st.integers(1, 40), horizon=st.integers(1, 30))
+def test_time_fractions_agree_with_the_scalar_time_fraction(round_index, horizon):
+    from negosim.core.protocol import time_fractions
+
+    got = time_fractions(round_index, np.array([horizon]))[0]
+    assert got == pytest.approx(time_fraction(round_index, horizon))

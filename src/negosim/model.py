@@ -22,8 +22,14 @@ from negosim.core.grid import OutcomeGrid
 from negosim.core.learning import update_win_set_bound
 from negosim.core.markets import MarketLevels, MarketShocks, move_markets
 from negosim.core.offers import OfferSearch
-from negosim.core.protocol import Reason, after_ratification, proposer_of, still_negotiating
-from negosim.core.rng import Purpose, uniform
+from negosim.core.protocol import (
+    Reason,
+    after_ratification,
+    planning_horizons,
+    proposer_of,
+    still_negotiating,
+)
+from negosim.core.rng import Purpose, uniform, uniforms
 from negosim.core.state import BatchState, initial_state
 from negosim.core.treaty import check_red_lines, enter_into_force, reopened
 from negosim.core.utility import UtilityTables, build_tables
@@ -101,6 +107,8 @@ class NegotiationModel(mesa.Model):
         self.tables = tables or build_tables(spec)
         self.search = OfferSearch(self.tables)
         self.state = initial_state(spec, self.tables, seed_list)
+        draws = uniforms(self.state.keys, 0, Purpose.HORIZON, 2)  # one per side (US, Japan)
+        self.state.horizon = planning_horizons(self.deadline, spec.protocol.horizon_spread, draws)
         self.seeds = seed_list
         self.events: list[EventSpec] = list(spec.events)
         self.japan = JapanAgent(self)

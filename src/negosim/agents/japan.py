@@ -71,7 +71,7 @@ class JapanAgent(Negotiator):
         return weak_government_exponent(tables.type_e[state.leader], state.approval, weak)
 
     def concession_target(
-        self, time_frac: float, reserve: F64, best: F64, history: ConcessionHistory
+        self, time_frac: F64 | float, reserve: F64, best: F64, history: ConcessionHistory
     ) -> F64:
         """p(t) on each replicate's leader type's own concession curve.
 
@@ -95,8 +95,9 @@ class JapanAgent(Negotiator):
             if mine.any():
                 params = curve.values(int(mine.sum()), e=e[mine])
                 mine_history = ConcessionHistory(history.previous[mine], history.received[mine])
+                frac = time_frac[mine] if np.ndim(time_frac) else time_frac
                 target[mine] = curve.style.target(
-                    time_frac, reserve[mine], best[mine], params, mine_history
+                    frac, reserve[mine], best[mine], params, mine_history
                 )
         return target
 

@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from negosim.core.concession import ConcessionHistory
 from negosim.core.disagreement import discounted_surplus, no_deal_value, threat_exposure
-from negosim.core.protocol import Reason, classify_response, time_fraction
+from negosim.core.protocol import Reason, classify_response, time_fractions
 from negosim.schema import JapanSpec, USSpec
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class Negotiator(mesa.Agent):
         raise NotImplementedError
 
     def concession_target(
-        self, time_frac: float, reserve: F64, best: F64, history: ConcessionHistory
+        self, time_frac: F64 | float, reserve: F64, best: F64, history: ConcessionHistory
     ) -> F64:
         """p(t) from this side's concession curve(s), per replicate."""
         raise NotImplementedError
@@ -105,7 +105,7 @@ class Negotiator(mesa.Agent):
         Faratin, Sierra & Jennings (1998) give the style's p(t) = r + (U_max - r)(1 - f(t));
         the cost of delay (Rubinstein 1982) shrinks what the side still holds out for.
         """
-        frac = time_fraction(round_index, self.model.deadline)
+        frac = time_fractions(round_index, self.model.state.horizon[:, self.seat])
         reserve = self.reservation()
         best = np.where(active, self.best_utility(active), reserve)
         state = self.model.state

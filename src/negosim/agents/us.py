@@ -48,7 +48,7 @@ class USAgent(Negotiator):
         return self.model.tables.us(b, g)
 
     def concession_target(
-        self, time_frac: float, reserve: F64, best: F64, history: ConcessionHistory
+        self, time_frac: F64 | float, reserve: F64, best: F64, history: ConcessionHistory
     ) -> F64:
         """p(t) on the US's one concession curve."""
         params = self.curve.values(self.model.state.size)

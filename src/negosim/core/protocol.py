@@ -57,6 +57,25 @@ def time_fraction(round_index: int, deadline: int) -> float:
     return min(1.0, max(0.0, (round_index - 1) / (deadline - 1)))
 
 
+def time_fractions(round_index: int, horizons: NDArray[np.int64]) -> F64:
+    """t/T for each replicate's own planning horizon T (1 where T ≤ 1)."""
+    span = np.maximum(horizons - 1, 1).astype(np.float64)
+    frac = np.clip((round_index - 1) / span, 0.0, 1.0)
+    return np.where(horizons <= 1, 1.0, frac)
+
+
+def planning_horizons(deadline: int, spread: int, u: F64) -> NDArray[np.int64]:
+    """Each replicate's horizon, uniform on the whole months deadline ± spread (at least 2).
+
+    [negosim] No date for the talks was fixed in February 2025, so neither side knows when
+    the other means to conclude: each plans on its own horizon, drawn once per run
+    (docs/model.md §4.1). Spread 0 gives every replicate the scenario's deadline.
+    """
+    low = max(2, deadline - spread)
+    high = max(low, deadline + spread)
+    return low + np.floor(u * (high - low + 1)).astype(np.int64)
+
+
 def classify_response(utility: F64, target: F64, reserve: F64, has_offer: NDArray[np.bool_]) -> I64:
     """Accept iff U ≥ max(target, reservation); otherwise name the binding constraint.
 

@@ -43,6 +43,7 @@ class Purpose(IntEnum):
     RATIFICATION = 11
     TARIFF_LETTER = 12
     BREAKDOWN = 60
+    HORIZON = 61
 
 
 def splitmix64(z: U64) -> U64:

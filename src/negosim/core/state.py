@@ -65,6 +65,7 @@ class BatchState:
     style_target: F64
     received: F64
     first_deal_utility: F64
+    horizon: I64
     china_signal: F64
     china_seen: F64
     coercion_threat: F64
@@ -137,6 +138,7 @@ def initial_state(spec: ScenarioSpec, tables: UtilityTables, seeds: list[int]) -
         style_target=full((n, 2), np.nan),
         received=full((n, 2, RECEIVED_OFFERS), np.nan),
         first_deal_utility=full((n, 2), np.nan),
+        horizon=np.zeros((n, 2), dtype=np.int64),
         china_signal=np.zeros(n),
         china_seen=tables.grid.values(status_quo)[:, [tables.grid.commitment, tables.grid.defense]],
         coercion_threat=full(n, spec.china.threat_weights[level0]),

@@ -41,6 +41,7 @@ class ProtocolSpec(Strict):
 
     rounds: int = Field(default=12, ge=1, le=120)
     deadline: int | None = Field(default=None, ge=1)
+    horizon_spread: int = Field(default=0, ge=0, le=24)
     first_proposer: Literal["us", "japan"] = "us"
     breakdown_hazard: float = Field(default=0.02, ge=0, lt=1)
     start_month: str = "2025-02"
