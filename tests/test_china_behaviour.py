@@ -138,14 +138,14 @@ def _given_a_deal(coerced: dict, passive: dict, issue: str) -> tuple[float, floa
 def test_chinas_coercion_makes_japan_pay_more_for_its_security():
     """Against a passive China, the baseline China raises Japan's threat ψ; Japan values
     self-reliance more: deals carry a higher defense budget, and Japan is worse off.
-    Measured (1,500 runs, paired over the 1,194 with a deal in both): defense +0.025 points
-    of GDP (z 7.1), Japan's utility -0.039 (z 44)."""
+    Measured (1,500 runs, paired over those with a deal in both; each side on its own
+    planning horizon): defense +0.015 points of GDP (z 4.5), Japan's utility -0.04."""
     table, coerced, quiet_table, passive = _coerced_and_passive()
     assert table["coercion_threat"][:, 3:].mean() > 2.0  # T̄ ≈ 5 rung units at the 2024 mix
     assert np.all(quiet_table["coercion_threat"][:, 3:] == 0.0)  # routine presence only
     assert_up(
         _given_a_deal(coerced, passive, "defense_budget"),
-        0.02,
+        0.01,
         "defense_budget given a deal, baseline minus passive China",
     )
     assert_up(paired_z(passive["japan_utility"], coerced["japan_utility"]), 0.01, "Japan's utility")

@@ -130,9 +130,13 @@ def test_same_package_is_less_likely_to_be_ratified_with_lower_approval():
 
 @pytest.mark.slow
 def test_lower_approval_lowers_the_ratification_rate():
-    """Share of accepted packages that the Diet ratifies, leader held (see HOLD_LEADER)."""
-    low_table, _ = simulate({"politics.approval.initial": LOW, **HOLD_LEADER})
-    high_table, _ = simulate({"politics.approval.initial": HIGH, **HOLD_LEADER})
+    """Share of accepted packages that the Diet ratifies, leader held (see HOLD_LEADER).
+
+    Measured with each side on its own planning horizon: 0.767 vs 0.791 at 4,000 runs (z
+    -3.1), so this test runs 8,000: a smaller win-set means more votes lost near its edge.
+    """
+    low_table, _ = simulate({"politics.approval.initial": LOW, **HOLD_LEADER}, n=2 * N)
+    high_table, _ = simulate({"politics.approval.initial": HIGH, **HOLD_LEADER}, n=2 * N)
     r_low, r_high, diff, z = ratio_z(
         per_round(low_table, "ratified").sum(1),
         per_round(low_table, "accepted").sum(1),
@@ -140,14 +144,8 @@ def test_lower_approval_lowers_the_ratification_rate():
         per_round(high_table, "accepted").sum(1),
     )
     assert diff < -0.02 and z < -Z_MIN, f"ratification rate {r_low:.3f} vs {r_high:.3f} (z {z:.1f})"
-    low_failures = per_round(low_table, "reason") == 4
-    high_failures = per_round(high_table, "reason") == 4
-    assert_greater(
-        low_failures.sum(1),
-        high_failures.sum(1),
-        0.03,
-        "failed ratifications per replicate, approval 0.25 vs 0.45",
-    )
+    # Failed votes per replicate are not the test: they also count how many votes there are,
+    # and a weak leader puts fewer packages to the Diet (0.305 vs 0.277 a run, z 3.1).
 
 
 @pytest.mark.slow
