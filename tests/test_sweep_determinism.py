@@ -49,14 +49,12 @@ design:
     agents.us.outside_option: {{values: [0.4, 0.5]}}
 """
 
-# Big enough (180 chunks of 10 runs, a few seconds on 2 workers) to be interrupted half-way:
-# a worker's first chunk is its slowest (it fills the candidate caches), so once one is on
-# disk the rest must still take long enough for the signal to land before the end.
+# Big enough (60 chunks of 10 runs, a few seconds on 2 workers) to be interrupted half-way.
 BIG = f"""\
 name: interrupted
 scenario: {BASELINE}
 seed: 4242
-replicates: 300
+replicates: 100
 rounds: 12
 design:
   method: grid
@@ -70,7 +68,7 @@ keep:
 KEYS = {"point", "replicate", "seed"}  # the sweep's coordinates, not the batch's
 BIG_CHUNK = 10
 WORKERS_2 = ("--workers", "2", "--no-progress")
-BIG_CHUNKS = 6 * 300 // BIG_CHUNK
+BIG_CHUNKS = 6 * 100 // BIG_CHUNK
 
 
 def assert_identical(a: pd.DataFrame, b: pd.DataFrame) -> None:
