@@ -301,6 +301,10 @@ def start_sweep(experiment: Path, out: Path) -> subprocess.Popen:
         cwd=out.parent,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # A shell that runs the suite in the background starts it with SIGINT ignored, and a
+        # child inherits that, so the Ctrl-C test would test nothing: give the sweep the
+        # default disposition a terminal would.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         text=True,
         start_new_session=True,  # its own process group: killpg reaches the pool workers
     )
