@@ -99,11 +99,12 @@ class Negotiator(mesa.Agent):
             self.spec.outside_option,
         )
 
-    def target(self, round_index: int, active: B) -> F64:
-        """p(t): the style's target with the surplus discounted by δ^(t-1) (§4.2).
+    def target(self, round_index: int, active: B) -> tuple[F64, F64]:
+        """(p(t), r(t)): the style's target with the surplus discounted by δ^(t-1) (§4.2).
 
         Faratin, Sierra & Jennings (1998) give the style's p(t) = r + (U_max - r)(1 - f(t));
-        the cost of delay (Rubinstein 1982) shrinks what the side still holds out for.
+        the cost of delay (Rubinstein 1982) shrinks what the side still holds out for. The
+        value of no deal r(t) it rests on is returned too, so it is computed once a month.
         """
         frac = time_fractions(round_index, self.model.state.horizon[:, self.seat])
         reserve = self.reservation()
@@ -116,18 +117,18 @@ class Negotiator(mesa.Agent):
         # Nobody proposes or accepts less than no deal (§4.5): when even the best admissible
         # package is worth less than that (a threat the linkage floors rule out), the target
         # stays at the value of no deal and the side makes no offer.
-        return np.maximum(reserve + (style - reserve) * share, reserve)
+        return np.maximum(reserve + (style - reserve) * share, reserve), reserve
 
     def propose(self, rec: RoundRecord, active: B) -> tuple[I64, I64]:
         """Offer each active replicate's best package for the other side.
 
         Among packages at or above this side's target (the trade-off tactic).
         """
-        target = self.target(rec.round_index, active)
+        target, reserve = self.target(rec.round_index, active)
         b, g = self.offers(target, active)
         rec.columns.update(
             proposer_target=np.where(active, target, np.nan),
-            proposer_reservation=np.where(active, self.reservation(), np.nan),
+            proposer_reservation=np.where(active, reserve, np.nan),
         )
         return b, g
 
@@ -136,7 +137,7 @@ class Negotiator(mesa.Agent):
         has_offer = b >= 0
         safe_b, safe_g = np.maximum(b, 0), np.maximum(g, 0)
         value = np.where(has_offer, self.utility(safe_b, safe_g), np.nan)
-        target, reserve = self.target(rec.round_index, active), self.reservation()
+        target, reserve = self.target(rec.round_index, active)
         reason = classify_response(value, target, reserve, has_offer)
         self.remember_offer(value, active & has_offer)
         reason[~active] = Reason.NOT_NEGOTIATING

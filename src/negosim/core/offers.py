@@ -210,33 +210,16 @@ class OfferSearch:
         key = (proposer, leader)
         if key not in self._identities:
             t = self.tables
-            if proposer == "us":
-                own = [
-                    t.us_state,
-                    t.us_static,
-                    t.japan_state[leader],
-                    t.japan_static[leader],
-                    t.cost_state,
-                    t.cost_static,
-                ]
-            elif proposer == "japan":
-                own = [
-                    t.japan_state[leader],
-                    t.japan_static[leader],
-                    t.us_state,
-                    t.us_static,
-                    t.cost_state,
-                    t.cost_static,
-                ]
-            else:
-                own = [
-                    t.japan_state[leader],
-                    t.japan_static[leader],
-                    t.us_state,
-                    t.us_static,
-                    t.cost_state,
-                    t.cost_static,
-                ]
+            # Every proposer (and the benchmarks) reads both sides' tables and the political
+            # cost; ``proposer`` in ``extra`` keeps their keys apart.
+            own = [
+                t.japan_state[leader],
+                t.japan_static[leader],
+                t.us_state,
+                t.us_static,
+                t.cost_state,
+                t.cost_static,
+            ]
             extra = repr(
                 (
                     proposer,
