@@ -1,0 +1,1 @@
+"""Charts from saved results (a run's ``--out`` directory or a sweep's), as matplotlib figures."""
