@@ -21,6 +21,7 @@ from negosim.core.benchmarks import (
     budget_level,
     padded,
     ratifiable_front,
+    ratifiable_fronts,
     solve_on_front,
 )
 from negosim.core.learning import update_win_set_bound
@@ -147,6 +148,24 @@ def test_ratifiable_front_is_the_frontier_of_the_packages_within_the_budget(seed
     want = within[pareto_staircase(u1[within], u2[within])] if len(within) else within
     np.testing.assert_array_equal(got, want)
     assert np.all(np.diff(u1[got]) >= 0)  # sorted by u1 ascending
+
+
+@FAST
+@given(
+    seed=st.integers(0, 2**31),
+    levels=st.lists(st.integers(0, 120), min_size=1, max_size=6),
+    grain=st.sampled_from([0.0, 0.1, 0.25]),
+)
+def test_ratifiable_fronts_equal_the_frontier_of_each_level(seed, levels, grain):
+    """One sort for many levels gives each level's frontier, in the same order, duplicates
+    (equal u1, equal u2, equal both: ``grain`` rounds values onto a coarse lattice) kept."""
+    rng = np.random.default_rng(seed)
+    u1, u2, cost = rng.random(80), rng.random(80), rng.uniform(0, 2, 80)
+    if grain:
+        u1, u2 = np.round(u1 / grain) * grain, np.round(u2 / grain) * grain
+    got = ratifiable_fronts(u1, u2, cost, levels)
+    for level, front in zip(levels, got, strict=True):
+        np.testing.assert_array_equal(front, ratifiable_front(u1, u2, cost, level))
 
 
 def test_solve_on_front_hand_example():

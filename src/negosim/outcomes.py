@@ -22,10 +22,10 @@ from negosim.columns.table import FINAL_STATUS
 from negosim.core.admissible import Admissible
 from negosim.core.bargaining import utility_distance
 from negosim.core.benchmarks import (
+    BUDGET_RESOLUTION,
     budget_level,
     padded,
-    ratifiable_front,
-    relevant,
+    ratifiable_fronts,
     solve_on_front,
 )
 from negosim.core.offers import group_keys
@@ -101,10 +101,11 @@ def _benchmarks(model: NegotiationModel, b: NDArray, g: NDArray) -> Columns:
         cands = search.candidates("benchmark", leader, threat_i, belief_i, red_lines)
         levels = [lvl for _, lvl, _ in items]
         _, _, all_own, all_other, all_cost = cands.raw()
-        keep = relevant(all_own, all_other, all_cost, min(levels), max(levels))
+        keep = np.flatnonzero(all_cost <= max(levels) * BUDGET_RESOLUTION + 1e-12)
         own, other, cost = all_own[keep], all_other[keep], all_cost[keep]
-        for position, lvl, key in items:
-            on_front = ratifiable_front(own, other, cost, lvl)
+        for (position, _, key), on_front in zip(
+            items, ratifiable_fronts(own, other, cost, levels), strict=True
+        ):
             fronts[position] = (own[on_front], other[on_front])
             search.cache.put(key, fronts[position], 2 * own[on_front].nbytes)
     a, b = padded(fronts)  # type: ignore[arg-type]

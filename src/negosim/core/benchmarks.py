@@ -49,23 +49,29 @@ def ratifiable_front(u1: F64, u2: F64, cost: F64, level: int) -> I64:
     return feasible[pareto_staircase(u1[feasible], u2[feasible])]
 
 
-def relevant(u1: F64, u2: F64, cost: F64, low: int, high: int) -> I64:
-    """Candidates that can be on the ratifiable frontier of any level in [low, high].
+def ratifiable_fronts(u1: F64, u2: F64, cost: F64, levels: list[int]) -> list[I64]:
+    """:func:`ratifiable_front` for several levels, with one sort of the candidates.
 
-    A package costing more than the top level is never ratifiable; one that a package
-    ratifiable at the lowest level weakly dominates is on no frontier of these levels. So
-    the frontiers of every level in the range are those of this (much smaller) set.
+    In the order (u1 desc, u2 desc) a package is on the frontier of a feasible subset iff
+    it has the largest u2 among the feasible packages of equal u1 and a larger u2 than every
+    feasible package of larger u1: a prefix maximum per level instead of a sort per level.
     """
-    top = np.flatnonzero(cost <= high * BUDGET_RESOLUTION + 1e-12)
-    cheap = top[cost[top] <= low * BUDGET_RESOLUTION + 1e-12]
-    if not len(cheap):
-        return top
-    stairs = cheap[pareto_staircase(u1[cheap], u2[cheap])]  # u1 ascending, u2 falling
-    rest = top[cost[top] > low * BUDGET_RESOLUTION + 1e-12]
-    pos = np.searchsorted(u1[stairs], u1[rest], side="left")
-    inside = pos < len(stairs)
-    best_u2 = np.where(inside, u2[stairs[np.minimum(pos, len(stairs) - 1)]], -np.inf)
-    return np.concatenate([stairs, rest[best_u2 < u2[rest]]])
+    order = np.lexsort((-u2, -u1))
+    a, b, c = u1[order], u2[order], cost[order]
+    fronts = []
+    for level in levels:
+        rows = np.flatnonzero(c <= level * BUDGET_RESOLUTION + 1e-12)
+        x, y = a[rows], b[rows]
+        first = np.ones(len(rows), dtype=bool)
+        first[1:] = x[1:] != x[:-1]
+        group = np.cumsum(first) - 1
+        top = y[first]  # the largest u2 of each group of equal u1 (u2 falls within a group)
+        before = np.full(len(top), -np.inf)
+        before[1:] = np.maximum.accumulate(top)[:-1]
+        on = (y == top[group]) & (y > before[group])
+        chosen = order[rows[on]]
+        fronts.append(chosen[np.lexsort((chosen, u1[chosen]))])  # u1 ascending, then index
+    return fronts
 
 
 @dataclass(frozen=True)
