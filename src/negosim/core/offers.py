@@ -320,34 +320,38 @@ class OfferSearch:
         """U_max of each replicate's own utility over the admissible packages (all: None).
 
         Own utility is a sum of a state-block and a static-block part and the admissible set
-        is a product of block masks, so its maximum is the sum of the blocks' maxima.
+        is a product of block masks, so its maximum is the sum of the blocks' maxima: the
+        state blocks of every distinct (leader, beliefs, restriction) in one array, the static
+        blocks per distinct (leader, restriction).
         """
-        best = np.empty(len(leader))
-        index = np.zeros(len(leader), dtype=np.int64) if admissible is None else admissible[1]
+        t = self.tables
+        if admissible is None:
+            restrictions: list[Admissible] | None = None
+            index = np.zeros(len(leader), dtype=np.int64)
+        else:
+            restrictions, index = admissible
         unique, inverse = group_keys(leader, threat, belief, index)
-        for row, members in zip(unique, split_groups(inverse, len(unique)), strict=True):
-            restriction = None if admissible is None else admissible[0][int(row[3])]
-            leader_i, threat_i, belief_i = int(row[0]), float(row[1]), float(row[2])
-            key = (
-                "best",
-                self._identity(proposer, leader_i),
-                b"" if restriction is None else restriction.key,
-                threat_i,
-                belief_i,
-            )
-            value = self.cache.get(key)
-            if value is None:
-                own = self._parts(proposer, leader_i, threat_i, belief_i)[0]
-                if restriction is None:
-                    value = float(own[0].max() + own[1].max())
-                elif restriction.state.any() and restriction.static.any():
-                    value = float(own[0][restriction.state].max())
-                    value += float(own[1][restriction.static].max())
-                else:
-                    value = -np.inf
-                self.cache.put(key, value, 64)
-            best[members] = value
-        return best
+        rows_leader, rows_index = unique[:, 0].astype(np.int64), unique[:, 3].astype(np.int64)
+        if proposer == "us":
+            state_part = np.broadcast_to(t.us_state, (len(unique), t.grid.n_state))
+        else:
+            b = np.arange(t.grid.n_state)
+            sec = t.security_at(b[None, :], unique[:, 1:2], unique[:, 2:3]).security
+            state_part = t.japan_state[rows_leader] + t.security_weight[rows_leader, None] * sec
+        if restrictions is not None:
+            state_mask = np.stack([restrictions[i].state for i in rows_index])
+            state_part = np.where(state_mask, state_part, -np.inf)
+        # The static block does not depend on beliefs: one maximum per (leader, restriction).
+        pairs, pair_of_row = group_keys(rows_leader, rows_index)
+        top_static = np.empty(len(pairs))
+        for p, (leader_p, index_p) in enumerate(pairs.astype(np.int64)):
+            static = t.us_static if proposer == "us" else t.japan_static[leader_p]
+            if restrictions is not None:
+                static = static[restrictions[index_p].static]
+            top_static[p] = static.max() if len(static) else -np.inf
+        # -inf where a block has nothing admissible
+        value = state_part.max(axis=1) + top_static[pair_of_row]
+        return value[inverse]
 
     def offers(
         self,
