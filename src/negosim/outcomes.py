@@ -22,7 +22,6 @@ from negosim.columns.table import FINAL_STATUS
 from negosim.core.admissible import Admissible
 from negosim.core.bargaining import utility_distance
 from negosim.core.benchmarks import (
-    BUDGET_RESOLUTION,
     budget_level,
     padded,
     ratifiable_fronts,
@@ -100,11 +99,9 @@ def _benchmarks(model: NegotiationModel, b: NDArray, g: NDArray) -> Columns:
     for (leader, threat_i, belief_i), items in needed.items():
         cands = search.candidates("benchmark", leader, threat_i, belief_i, red_lines)
         levels = [lvl for _, lvl, _ in items]
-        _, _, all_own, all_other, all_cost = cands.raw()
-        keep = np.flatnonzero(all_cost <= max(levels) * BUDGET_RESOLUTION + 1e-12)
-        own, other, cost = all_own[keep], all_other[keep], all_cost[keep]
+        (_, _, own, other, cost), order = cands.by_own()
         for (position, _, key), on_front in zip(
-            items, ratifiable_fronts(own, other, cost, levels), strict=True
+            items, ratifiable_fronts(own, other, cost, levels, order), strict=True
         ):
             fronts[position] = (own[on_front], other[on_front])
             search.cache.put(key, fronts[position], 2 * own[on_front].nbytes)

@@ -49,23 +49,31 @@ def ratifiable_front(u1: F64, u2: F64, cost: F64, level: int) -> I64:
     return feasible[pareto_staircase(u1[feasible], u2[feasible])]
 
 
-def ratifiable_fronts(u1: F64, u2: F64, cost: F64, levels: list[int]) -> list[I64]:
-    """:func:`ratifiable_front` for several levels, with one sort of the candidates.
+def ratifiable_fronts(
+    u1: F64, u2: F64, cost: F64, levels: list[int], order: I64 | None = None
+) -> list[I64]:
+    """:func:`ratifiable_front` for several levels, with (at most) one sort of the candidates.
 
-    In the order (u1 desc, u2 desc) a package is on the frontier of a feasible subset iff
-    it has the largest u2 among the feasible packages of equal u1 and a larger u2 than every
+    In the order of u1 descending a package is on the frontier of a feasible subset iff it
+    has the largest u2 among the feasible packages of equal u1 and a larger u2 than every
     feasible package of larger u1: a prefix maximum per level instead of a sort per level.
+    ``order`` is that order when the caller has it (a stable argsort of -u1).
     """
-    order = np.lexsort((-u2, -u1))
+    if order is None:
+        order = np.argsort(-u1, kind="stable")
     a, b, c = u1[order], u2[order], cost[order]
     fronts = []
     for level in levels:
         rows = np.flatnonzero(c <= level * BUDGET_RESOLUTION + 1e-12)
+        if not len(rows):
+            fronts.append(rows.astype(np.int64))
+            continue
         x, y = a[rows], b[rows]
         first = np.ones(len(rows), dtype=bool)
         first[1:] = x[1:] != x[:-1]
+        starts = np.flatnonzero(first)
         group = np.cumsum(first) - 1
-        top = y[first]  # the largest u2 of each group of equal u1 (u2 falls within a group)
+        top = np.maximum.reduceat(y, starts)  # the largest u2 of each group of equal u1
         before = np.full(len(top), -np.inf)
         before[1:] = np.maximum.accumulate(top)[:-1]
         on = (y == top[group]) & (y > before[group])

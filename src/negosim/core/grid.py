@@ -12,6 +12,7 @@ and a g-part, and the Pareto frontier of a sum lies in the sum of the blocks' fr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -82,17 +83,17 @@ class OutcomeGrid:
         """Number of enabled issues."""
         return len(self.axes)
 
-    @property
+    @cached_property
     def n_state(self) -> int:
         """Packages of the (s, d) block."""
         return int(np.prod(self.block_shape))
 
-    @property
+    @cached_property
     def n_static(self) -> int:
         """Packages of the static block (every other issue)."""
         return int(np.prod(self.static_shape)) if self.static_shape else 1
 
-    @property
+    @cached_property
     def size(self) -> int:
         """Packages on the whole grid."""
         return self.n_state * self.n_static

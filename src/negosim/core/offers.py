@@ -48,15 +48,23 @@ class Candidates:
         self._order: I64 | None = None
         self._by_order: tuple[NDArray, ...] = ()
         self._queries = 0
+        self._own_order: tuple[F64, I64] | None = None
 
     @property
     def nbytes(self) -> int:
-        """Memory held (for the cache's budget): one copy of the packages, and the order."""
+        """Memory held (for the cache's budget): one copy of the packages, and an order."""
         return sum(a.nbytes for a in self._raw) + 8 * len(self._raw[0])
 
     def raw(self) -> tuple[I64, I64, F64, F64, F64]:
         """(state, static, own, other, cost) in some fixed order, with no sort forced."""
         return self._raw  # type: ignore[return-value]
+
+    def by_own(self) -> tuple[tuple[I64, I64, F64, F64, F64], I64]:
+        """:meth:`raw` and a stable order of it by own utility, descending (kept once made)."""
+        raw = self.raw()
+        if self._own_order is None or self._own_order[0] is not raw[2]:
+            self._own_order = (raw[2], np.argsort(-raw[2], kind="stable"))
+        return raw, self._own_order[1]
 
     def _sorted(self, column: int) -> NDArray:
         if self._order is None:
