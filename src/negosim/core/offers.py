@@ -101,8 +101,10 @@ class Candidates:
         """The lexicographic best feasible package of each query, on the unsorted packages."""
         _, _, own, other, cost = self._raw
         out = np.full(len(target), -1, dtype=np.int64)
-        if not len(own):
+        usable = _usable(own, cost, target, budget)
+        if not len(usable):
             return out
+        own, other, cost = own[usable], other[usable], cost[usable]
         feasible = (own[None, :] >= target[:, None]) & (cost[None, :] <= budget[:, None])
         best = np.where(feasible, other, -np.inf).max(axis=1, keepdims=True)
         tie = feasible & (other == best)
@@ -111,23 +113,39 @@ class Candidates:
         cheapest = np.where(tie, cost, np.inf).min(axis=1, keepdims=True)
         tie &= cost == cheapest
         first = tie.argmax(axis=1)
-        return np.where(tie[np.arange(len(target)), first], first, -1)
+        return np.where(tie[np.arange(len(target)), first], usable[first], -1)
 
     def _first_feasible(self, target: F64, budget: F64) -> I64:
         """The first feasible entry of the sorted packages for each query."""
         own, cost = self.own, self.cost
         out = np.full(len(target), -1, dtype=np.int64)
+        usable = _usable(own, cost, target, budget)
+        own, cost = own[usable], cost[usable]
         rows = max(1, _CHUNK_CELLS // max(1, len(own)))
         for lo in range(0, len(target) if len(own) else 0, rows):
             hi = min(len(target), lo + rows)
             feasible = own[None, :] >= target[lo:hi, None]
             feasible &= cost[None, :] <= budget[lo:hi, None]
             first = feasible.argmax(axis=1)
-            out[lo:hi] = np.where(feasible[np.arange(hi - lo), first], first, -1)
+            out[lo:hi] = np.where(feasible[np.arange(hi - lo), first], usable[first], -1)
         return out
 
 
-_CHUNK_CELLS = 2**22  # (queries × candidates) booleans per chunk: 4 MB
+_CHUNK_CELLS = 2**18  # (queries × candidates) booleans per chunk: 256 kB, cache-sized
+
+
+def _usable(own: F64, cost: F64, target: F64, budget: F64) -> I64:
+    """Packages (in order) feasible for at least the laxest query: the others never win.
+
+    Dropping them before the (queries × packages) comparison keeps every answer (an answer
+    is the first feasible package, and order is kept) and often most of the work: targets
+    are demanding, so few packages meet even the lowest one.
+    """
+    lowest = target[~np.isnan(target)]
+    widest = budget[~np.isnan(budget)]
+    if not len(lowest) or not len(widest):
+        return np.zeros(0, dtype=np.int64)  # NaN meets no target and fits no budget
+    return np.flatnonzero((own >= lowest.min()) & (cost <= widest.max()))
 
 
 def _front(parts: tuple[F64, ...]) -> I64:
