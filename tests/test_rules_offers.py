@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 
 from conftest import BASELINE
 from negosim.core.admissible import Admissible, admissible_masks
-from negosim.core.offers import OfferSearch
+from negosim.core.lru import LRUCache
+from negosim.core.offers import OfferSearch, _restricted_front
 from negosim.core.utility import UtilityTables, build_tables
 from negosim.scenario import load_scenario
 
@@ -398,3 +399,44 @@ def test_benchmark_candidates_cover_the_ratifiable_pareto_frontier(tables, budge
     assert admissible[cand.state, cand.static].all()
     if linkage and budget == np.inf:  # the restriction binds on the frontier
         assert not admissible.ravel()[_frontier(u_j, u_u)].all()
+
+
+@FAST
+@given(
+    leader=st.integers(0, 2),
+    threat=st.floats(0.5, 3.5),  # the baseline's whole range of ψ (threat weights 0-30)
+    belief=st.floats(0.0, 1.0),
+    restrict=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_state_front_over_beliefs_holds_the_frontier_of_the_beliefs(
+    leader, threat, belief, restrict, seed
+):
+    """The state-block set shared by a bin of ψ and every ρ̂ contains that belief's own
+    (U_US, U_J, -L_J) frontier: the offers it leads to are those of the exact frontier."""
+    tables = _tables()
+    search = OfferSearch(tables, cache=LRUCache(max_size=2**24))
+    admissible = None
+    if restrict:
+        admissible = Admissible.of(
+            tables.grid, _restrictions(tables, np.random.default_rng(seed), 1)[0]
+        )
+    shared = search._state_front(leader, threat, belief, admissible)
+    assert shared is not None
+    japan = tables.japan_state[leader] + _security(tables, leader, threat, belief)
+    exact = _restricted_front(
+        (tables.us_state, japan, -tables.cost_state),
+        None if admissible is None else admissible.state,
+    )
+    assert set(exact.tolist()) <= set(shared.tolist())
+    if admissible is not None:
+        assert admissible.state[shared].all()
+
+
+def test_state_front_outside_the_tabulated_beliefs_is_left_to_the_exact_search(tables):
+    search = OfferSearch(tables, cache=LRUCache(max_size=2**24))
+    low, high = tables.threat_range
+    assert (low, high) == (0.5, 3.5)  # ψ0 0.5 + ψ1 0.1 × threat weights 0 … 30
+    assert search._state_front(0, high + 0.01, 0.2, None) is None
+    assert search._state_front(0, 0.6, 1.5, None) is None
+    assert search._state_front(0, 0.6, 0.2, None) is not None

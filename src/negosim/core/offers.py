@@ -176,6 +176,30 @@ def _front(parts: tuple[F64, ...]) -> I64:
 _PAIRWISE_MAX = 512
 
 
+def _front_over_beliefs(us: F64, cost: F64, japan_corners: F64, allowed: I64) -> I64:
+    """State-block packages that are on the (U_US, U_J, -L_J) frontier for some beliefs.
+
+    Japan's state-block utility is linear in (ψ, ψρ̂) (Sec_J, docs/model.md §2), so a package
+    beaten at each corner of the region the beliefs can take is beaten everywhere inside it.
+    A package is dropped only if another is at least as good for the US, costs no more, and
+    is better for Japan by a margin at every corner (``japan_corners``: one row per corner),
+    so rounding inside the region cannot undo the comparison. What remains holds the
+    frontier of every (ψ, ρ̂) in the region (docs/model.md §9): a few more packages than one
+    frontier (56 against 45-56 on the baseline), computed once instead of once per belief.
+    """
+    u, c, j = us[allowed], cost[allowed], japan_corners[:, allowed]
+    beaten = (u[:, None] >= u[None, :]) & (c[:, None] <= c[None, :])
+    for corner in j:
+        beaten &= corner[:, None] >= corner[None, :] + _MARGIN
+    return allowed[~beaten.any(axis=0)]
+
+
+#: Width of the bins of ψ that share one state-block candidate set (a speed knob only).
+_THREAT_BIN = 0.25
+#: How much better for Japan a package must be at every corner to beat another (utility units).
+_MARGIN = 1e-9
+
+
 def _restricted_front(parts: tuple[F64, ...], allowed: NDArray[np.bool_] | None) -> I64:
     """Pareto set of ``parts`` among the ``allowed`` rows (all rows when None)."""
     if allowed is None:
@@ -290,6 +314,44 @@ class OfferSearch:
         # Japan's offers and the benchmarks (over the ratifiable set) both need L_J.
         return japan, (t.us_state, t.us_static), (t.cost_state, t.cost_static)
 
+    def _state_front(
+        self, leader: int, threat: float, belief: float, admissible: Admissible | None
+    ) -> I64 | None:
+        """State-block packages holding the frontier for every belief near (ψ, ρ̂), or None.
+
+        ψ's range is cut into bins of ``_THREAT_BIN``; per bin (and leader, restriction) one
+        set serves every ρ̂ in [0, 1] (:func:`_front_over_beliefs`), whoever proposes: the
+        three objectives are the same for the US, Japan and the benchmarks. None when the
+        beliefs lie outside the range the scenario's tables were made for.
+        """
+        t = self.tables
+        low, high = t.threat_range
+        if not (low <= threat <= high and 0.0 <= belief <= 1.0):
+            return None
+        step = int((threat - low) // _THREAT_BIN)
+        x0 = low + step * _THREAT_BIN
+        x1 = min(high, x0 + _THREAT_BIN)
+        if not x0 <= threat <= x1:
+            return None  # rounding at a bin's edge
+        restriction = b"" if admissible is None else admissible.key
+        key = ("state front", self._identity("state", leader), restriction, step)
+        found = self.cache.get(key)
+        if found is None:
+            b = np.arange(t.grid.n_state)
+            corners = np.stack(
+                [
+                    t.japan_state[leader]
+                    + t.security_weight[leader]
+                    * t.security_at(b, np.float64(x), np.float64(r)).security
+                    for x in (x0, x1)
+                    for r in (0.0, 1.0)
+                ]
+            )
+            allowed = b if admissible is None else np.flatnonzero(admissible.state)
+            found = _front_over_beliefs(t.us_state, t.cost_state, corners, allowed)
+            self.cache.put(key, found, found.nbytes)
+        return found  # type: ignore[return-value]
+
     def candidates(
         self,
         proposer: str,
@@ -321,7 +383,11 @@ class OfferSearch:
                 columns[1], None if admissible is None else admissible.static
             )
             self.cache.put(("static front", identity, restriction), static_idx, static_idx.nbytes)
-        state_idx = _restricted_front(columns[0], None if admissible is None else admissible.state)
+        state_idx = self._state_front(leader, threat, belief, admissible)
+        if state_idx is None:  # beliefs outside the tabulated region: this one frontier
+            state_idx = _restricted_front(
+                columns[0], None if admissible is None else admissible.state
+            )
         bb = np.repeat(state_idx, len(static_idx))
         gg = np.tile(static_idx, len(state_idx))
         found = Candidates(

@@ -129,6 +129,17 @@ def lowest_security(spec: SecuritySpec, top_coercion_threat: float) -> float:
     return 1.0 - spec.gamma_abandonment * top_threat - spec.gamma_entrapment * top_entrapment
 
 
+def threat_range(spec: SecuritySpec, threat_weights: list[float]) -> tuple[float, float]:
+    """The lowest and highest ψ = ψ0 + ψ1 T̄ China's threat index T̄ can produce.
+
+    T̄ is a mean of rung weights, so it lies between the smallest and the largest weight.
+    """
+    ends = [
+        threat_perception(spec, np.float64(w)) for w in (min(threat_weights), max(threat_weights))
+    ]
+    return float(min(ends)), float(max(ends))
+
+
 def common_scale(low: float, high: float) -> tuple[float, float]:
     """(offset, factor) mapping [low, high] onto [0, 1]: u' = factor (u - offset).
 
@@ -174,6 +185,8 @@ class UtilityTables:
     linkage_japan: float
     linkage_us: float
     red_lines: tuple[NDArray[np.bool_], ...]
+    #: (lowest, highest) threat perception ψ China's threat index can produce (§2, §5).
+    threat_range: tuple[float, float] = (0.0, 1.0)
 
     def security_at(self, b: I64, threat: F64, reversal_belief: F64) -> SecurityTerms:
         """Security terms of state-block packages ``b`` (broadcast with the beliefs)."""
@@ -303,4 +316,5 @@ def build_tables(spec: ScenarioSpec) -> UtilityTables:
         linkage_japan=japan.linkage,
         linkage_us=spec.agents.us.linkage,
         red_lines=red_line_masks(grid, spec),
+        threat_range=threat_range(spec.agents.japan.security, spec.china.threat_weights),
     )
