@@ -421,8 +421,9 @@ def test_state_front_over_beliefs_holds_the_frontier_of_the_beliefs(
         admissible = Admissible.of(
             tables.grid, _restrictions(tables, np.random.default_rng(seed), 1)[0]
         )
-    shared = search._state_front(leader, threat, belief, admissible)
-    assert shared is not None
+    binned = search._state_front(leader, threat, belief, admissible)
+    assert binned is not None
+    shared = binned[1]
     japan = tables.japan_state[leader] + _security(tables, leader, threat, belief)
     exact = _restricted_front(
         (tables.us_state, japan, -tables.cost_state),

@@ -316,7 +316,7 @@ class OfferSearch:
 
     def _state_front(
         self, leader: int, threat: float, belief: float, admissible: Admissible | None
-    ) -> I64 | None:
+    ) -> tuple[int, I64] | None:
         """State-block packages holding the frontier for every belief near (ψ, ρ̂), or None.
 
         ψ's range is cut into bins of ``_THREAT_BIN``; per bin (and leader, restriction) one
@@ -350,7 +350,61 @@ class OfferSearch:
             allowed = b if admissible is None else np.flatnonzero(admissible.state)
             found = _front_over_beliefs(t.us_state, t.cost_state, corners, allowed)
             self.cache.put(key, found, found.nbytes)
+        return step, found  # type: ignore[return-value]
+
+    def _static_front(self, leader: int, admissible: Admissible | None) -> I64:
+        """The static block's (U_US, U_J, -L_J) frontier: no beliefs, one per restriction."""
+        t = self.tables
+        restriction = b"" if admissible is None else admissible.key
+        key = ("static front", self._identity("state", leader), restriction)
+        found = self.cache.get(key)
+        if found is None:
+            found = _restricted_front(
+                (t.us_static, t.japan_static[leader], -t.cost_static),
+                None if admissible is None else admissible.static,
+            )
+            self.cache.put(key, found, found.nbytes)
         return found  # type: ignore[return-value]
+
+    def _from_skeleton(
+        self,
+        proposer: str,
+        leader: int,
+        threat: float,
+        belief: float,
+        admissible: Admissible | None,
+        binned: tuple[int, I64],
+    ) -> Candidates:
+        """Candidates on a bin's state set: only Japan's state-block part depends on beliefs.
+
+        The pairs (b, g), the US's utility, the cost and Japan's static part are kept per
+        bin (the skeleton); a belief adds Japan's security-dependent part of its state set.
+        """
+        t = self.tables
+        step, state_idx = binned
+        restriction = b"" if admissible is None else admissible.key
+        key = ("skeleton", self._identity("state", leader), restriction, step)
+        skeleton = self.cache.get(key)
+        if skeleton is None:
+            static_idx = self._static_front(leader, admissible)
+            bb = np.repeat(state_idx, len(static_idx))
+            gg = np.tile(static_idx, len(state_idx))
+            skeleton = (
+                bb,
+                gg,
+                t.us_state[bb] + t.us_static[gg],
+                t.japan_static[leader][gg],
+                t.cost_state[bb] + t.cost_static[gg],
+                len(static_idx),
+            )
+            self.cache.put(key, skeleton, sum(a.nbytes for a in skeleton[:5]))
+        bb, gg, us, japan_static, cost, width = skeleton  # type: ignore[misc]
+        sec = t.security_at(state_idx, np.float64(threat), np.float64(belief)).security
+        japan_state = t.japan_state[leader][state_idx] + t.security_weight[leader] * sec
+        japan = np.repeat(japan_state, width) + japan_static
+        if proposer == "us":
+            return Candidates(bb, gg, us, japan, cost)
+        return Candidates(bb, gg, japan, us, cost)  # Japan proposes, or the benchmarks
 
     def candidates(
         self,
@@ -374,29 +428,24 @@ class OfferSearch:
         cached = self.cache.get(key)
         if cached is not None:
             return cached  # type: ignore[return-value]
-        own, other, cost = self._parts(proposer, leader, threat, belief)
-        # Every proposer (and the benchmarks) keeps L_J as a third objective.
-        columns = [(own[i], other[i], -cost[i]) for i in (0, 1)]
-        static_idx = self.cache.get(("static front", identity, restriction))
-        if static_idx is None:
-            static_idx = _restricted_front(
-                columns[1], None if admissible is None else admissible.static
-            )
-            self.cache.put(("static front", identity, restriction), static_idx, static_idx.nbytes)
-        state_idx = self._state_front(leader, threat, belief, admissible)
-        if state_idx is None:  # beliefs outside the tabulated region: this one frontier
+        binned = self._state_front(leader, threat, belief, admissible)
+        if binned is not None:
+            found = self._from_skeleton(proposer, leader, threat, belief, admissible, binned)
+        else:  # beliefs outside the tabulated region: this belief's own frontier
+            own, other, cost = self._parts(proposer, leader, threat, belief)
+            static_idx = self._static_front(leader, admissible)
             state_idx = _restricted_front(
-                columns[0], None if admissible is None else admissible.state
+                (own[0], other[0], -cost[0]), None if admissible is None else admissible.state
             )
-        bb = np.repeat(state_idx, len(static_idx))
-        gg = np.tile(static_idx, len(state_idx))
-        found = Candidates(
-            bb,
-            gg,
-            own[0][bb] + own[1][gg],
-            other[0][bb] + other[1][gg],
-            cost[0][bb] + cost[1][gg],
-        )
+            bb = np.repeat(state_idx, len(static_idx))
+            gg = np.tile(static_idx, len(state_idx))
+            found = Candidates(
+                bb,
+                gg,
+                own[0][bb] + own[1][gg],
+                other[0][bb] + other[1][gg],
+                cost[0][bb] + cost[1][gg],
+            )
         nbytes = found.nbytes
         self.cache.put(key, found, nbytes)
         return found
