@@ -17,6 +17,7 @@ smaller than exact, never larger.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -117,7 +118,13 @@ def solve_on_front(
         with np.errstate(invalid="ignore", divide="ignore"):
             rational = (g1 >= 0) & (g2 >= 0)  # False on the NaN padding
             has = rational.any(axis=1)
-            score = np.where(rational, weight1 * np.log(g1) + (1 - weight1) * np.log(g2), -np.inf)
+            score = _on(
+                rational,
+                lambda x, y: weight1 * np.log(x) + (1 - weight1) * np.log(y),
+                g1,
+                g2,
+                -np.inf,
+            )
             flat = score.max(axis=1) == -np.inf
             linear = np.where(rational, weight1 * g1 + (1 - weight1) * g2, -np.inf)
             pick = np.where(flat, linear.argmax(axis=1), score.argmax(axis=1))
@@ -132,9 +139,20 @@ def solve_on_front(
             ks[r] = np.where(has, pick, -1)
             e1, e2 = a[r] - point1[r, None], b[r] - point2[r, None]
             dominating = (e1 >= -1e-12) & (e2 >= -1e-12) & ((e1 > 1e-12) | (e2 > 1e-12))
-            gaps = np.where(dominating, np.hypot(e1, e2), np.inf).min(axis=1)
+            gaps = _on(dominating, np.hypot, e1, e2, np.inf).min(axis=1)
         distance[r] = np.where(np.isfinite(gaps), gaps, 0.0)
     return Solutions(nash, ks, distance)
+
+
+def _on(mask: NDArray[np.bool_], f: Callable[[F64, F64], F64], x: F64, y: F64, fill: float) -> F64:
+    """``np.where(mask, f(x, y), fill)``, with ``f`` evaluated only where ``mask`` holds.
+
+    Logarithms and hypotenuses cost ten times a subtraction; on a padded frontier most
+    entries are padding, not individually rational, or not dominating.
+    """
+    out = np.full(mask.shape, fill)
+    out[mask] = f(x[mask], y[mask])
+    return out
 
 
 def padded(fronts: list[tuple[F64, F64]]) -> tuple[F64, F64]:
