@@ -66,19 +66,20 @@ class Candidates:
             self._own_order = (raw[2], np.argsort(-raw[2], kind="stable"))
         return raw, self._own_order[1]
 
-    def _sorted(self, column: int) -> NDArray:
+    def _sorted(self) -> tuple[NDArray, ...]:
+        """The packages sorted by (other desc, own desc, cost asc), sorting them once."""
         if self._order is None:
             _, _, own, other, cost = self._raw
             self._order = np.lexsort((cost, -own, -other))
             self._by_order = tuple(a[self._order] for a in self._raw)
             self._raw = self._by_order  # once sorted, keep one copy (raw() order is free)
-        return self._by_order[column]
+        return self._by_order
 
-    state = property(lambda self: self._sorted(0), doc="State-block index, sorted order.")
-    static = property(lambda self: self._sorted(1), doc="Static-block index, sorted order.")
-    own = property(lambda self: self._sorted(2), doc="Proposer's utility, sorted order.")
-    other = property(lambda self: self._sorted(3), doc="Other side's utility, sorted order.")
-    cost = property(lambda self: self._sorted(4), doc="Political cost, sorted order.")
+    state = property(lambda self: self._sorted()[0], doc="State-block index, sorted order.")
+    static = property(lambda self: self._sorted()[1], doc="Static-block index, sorted order.")
+    own = property(lambda self: self._sorted()[2], doc="Proposer's utility, sorted order.")
+    other = property(lambda self: self._sorted()[3], doc="Other side's utility, sorted order.")
+    cost = property(lambda self: self._sorted()[4], doc="Political cost, sorted order.")
 
     def query(self, target: F64, budget: F64 | None = None) -> tuple[I64, I64]:
         """(state, static) of each query's package, -1 where none qualifies."""
@@ -86,51 +87,55 @@ class Candidates:
             budget = np.full(len(target), np.inf)
         self._queries += 1
         if self._order is None and self._queries == 1 and len(target) <= self.DIRECT:
-            pick = self._direct(target, budget)  # a one-off group: not worth a sort
-            state, static = self._raw[0], self._raw[1]
+            state, static, own, other, cost = self._raw  # a one-off group: not worth a sort
+            pick = _direct(own, other, cost, target, budget)
         else:
-            pick = self._first_feasible(target, budget)
-            state, static = self.state, self.static
-        ok = pick >= 0
+            state, static, own, _, cost = self._sorted()
+            pick = _first_feasible(own, cost, target, budget)
         if not len(state):  # an empty admissible set: nobody has anything to offer
             return np.full(len(target), -1, dtype=np.int64), np.full(len(target), -1, np.int64)
+        ok = pick >= 0
         safe = np.maximum(pick, 0)
         return np.where(ok, state[safe], -1), np.where(ok, static[safe], -1)
 
-    def _direct(self, target: F64, budget: F64) -> I64:
-        """The lexicographic best feasible package of each query, on the unsorted packages."""
-        _, _, own, other, cost = self._raw
-        out = np.full(len(target), -1, dtype=np.int64)
-        usable = _usable(own, cost, target, budget)
-        if not len(usable):
-            return out
-        own, other, cost = own[usable], other[usable], cost[usable]
-        feasible = (own[None, :] >= target[:, None]) & (cost[None, :] <= budget[:, None])
-        best = np.where(feasible, other, -np.inf).max(axis=1, keepdims=True)
-        tie = feasible & (other == best)
-        top = np.where(tie, own, -np.inf).max(axis=1, keepdims=True)
-        tie &= own == top
-        cheapest = np.where(tie, cost, np.inf).min(axis=1, keepdims=True)
-        tie &= cost == cheapest
-        first = tie.argmax(axis=1)
-        return np.where(tie[np.arange(len(target)), first], usable[first], -1)
 
-    def _first_feasible(self, target: F64, budget: F64) -> I64:
-        """The first feasible entry of the sorted packages for each query."""
-        own, cost = self.own, self.cost
-        out = np.full(len(target), -1, dtype=np.int64)
-        usable = _usable(own, cost, target, budget)
-        own, cost = own[usable], cost[usable]
-        rows = max(1, _CHUNK_CELLS // max(1, len(own)))
-        for lo in range(0, len(target) if len(own) else 0, rows):
-            hi = min(len(target), lo + rows)
-            feasible = own[None, :] >= target[lo:hi, None]
-            feasible &= cost[None, :] <= budget[lo:hi, None]
-            first = feasible.argmax(axis=1)
-            out[lo:hi] = np.where(feasible[np.arange(hi - lo), first], usable[first], -1)
+def _direct(own: F64, other: F64, cost: F64, target: F64, budget: F64) -> I64:
+    """The lexicographic best feasible package of each query, on unsorted packages."""
+    out = np.full(len(target), -1, dtype=np.int64)
+    usable = _usable(own, cost, target, budget)
+    if not len(usable):
         return out
+    own, other, cost = own[usable], other[usable], cost[usable]
+    feasible = (own[None, :] >= target[:, None]) & (cost[None, :] <= budget[:, None])
+    best = np.where(feasible, other, -np.inf).max(axis=1, keepdims=True)
+    tie = feasible & (other == best)
+    top = np.where(tie, own, -np.inf).max(axis=1, keepdims=True)
+    tie &= own == top
+    cheapest = np.where(tie, cost, np.inf).min(axis=1, keepdims=True)
+    tie &= cost == cheapest
+    first = tie.argmax(axis=1)
+    return np.where(tie[np.arange(len(target)), first], usable[first], -1)
 
 
+def _first_feasible(own: F64, cost: F64, target: F64, budget: F64) -> I64:
+    """The first feasible entry of packages sorted by the query's order, for each query."""
+    out = np.full(len(target), -1, dtype=np.int64)
+    usable = _usable(own, cost, target, budget)
+    if not len(usable):
+        return out
+    own, cost = own[usable], cost[usable]
+    rows = max(1, _CHUNK_CELLS // len(own))
+    for lo in range(0, len(target), rows):
+        hi = min(len(target), lo + rows)
+        feasible = own[None, :] >= target[lo:hi, None]
+        feasible &= cost[None, :] <= budget[lo:hi, None]
+        first = feasible.argmax(axis=1)
+        out[lo:hi] = np.where(feasible[np.arange(hi - lo), first], usable[first], -1)
+    return out
+
+
+#: Queries of fewer rows compare every package: the filter costs more than it saves.
+_FILTER_FROM = 4
 _CHUNK_CELLS = 2**18  # (queries × candidates) booleans per chunk: 256 kB, cache-sized
 
 
@@ -139,13 +144,15 @@ def _usable(own: F64, cost: F64, target: F64, budget: F64) -> I64:
 
     Dropping them before the (queries × packages) comparison keeps every answer (an answer
     is the first feasible package, and order is kept) and often most of the work: targets
-    are demanding, so few packages meet even the lowest one.
+    are demanding, so few packages meet even the lowest one. NaN meets no target and fits
+    no budget (``fmin``/``fmax`` skip it).
     """
-    lowest = target[~np.isnan(target)]
-    widest = budget[~np.isnan(budget)]
-    if not len(lowest) or not len(widest):
-        return np.zeros(0, dtype=np.int64)  # NaN meets no target and fits no budget
-    return np.flatnonzero((own >= lowest.min()) & (cost <= widest.max()))
+    if len(target) < _FILTER_FROM:
+        return np.arange(len(own)) if len(target) else np.zeros(0, dtype=np.int64)
+    lowest, widest = np.fmin.reduce(target), np.fmax.reduce(budget)
+    if lowest != lowest or widest != widest:  # every query NaN
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero((own >= lowest) & (cost <= widest))
 
 
 def _front(parts: tuple[F64, ...]) -> I64:
