@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from conftest import BASELINE
 from negosim.core.admissible import Admissible, admissible_masks
 from negosim.core.lru import LRUCache
-from negosim.core.offers import OfferSearch, _restricted_front
+from negosim.core.offers import OfferSearch, _restricted_front, group_keys
 from negosim.core.utility import UtilityTables, build_tables
 from negosim.scenario import load_scenario
 
@@ -441,3 +441,20 @@ def test_state_front_outside_the_tabulated_beliefs_is_left_to_the_exact_search(t
     assert search._state_front(0, high + 0.01, 0.2, None) is None
     assert search._state_front(0, 0.6, 1.5, None) is None
     assert search._state_front(0, 0.6, 0.2, None) is not None
+
+
+@FAST
+@given(
+    seed=st.integers(0, 2**31),
+    rows=st.integers(1, 300),
+    width=st.integers(1, 12),
+    spread=st.sampled_from([2, 7, 1000]),
+)
+def test_group_keys_equal_unique_rows(seed, rows, width, spread):
+    """Distinct rows in lexicographic order and each row's number, as np.unique(axis=0),
+    also when the columns' value counts multiply past 2^63 (12 columns of up to 300 values)."""
+    data = np.random.default_rng(seed).integers(0, spread, (rows, width)).astype(np.float64)
+    got, inverse = group_keys(*data.T)
+    want, want_inverse = np.unique(data, axis=0, return_inverse=True)
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(inverse, want_inverse.reshape(-1))

@@ -21,7 +21,7 @@ from negosim.core.events import World, apply_events, describe
 from negosim.core.grid import OutcomeGrid
 from negosim.core.learning import update_win_set_bound
 from negosim.core.markets import MarketLevels, MarketShocks, move_markets
-from negosim.core.offers import OfferSearch
+from negosim.core.offers import OfferSearch, group_keys
 from negosim.core.protocol import (
     Reason,
     after_ratification,
@@ -262,7 +262,9 @@ class NegotiationModel(mesa.Model):
         at_table = state.negotiating & ~state.deal_in_force & ~state.has_pending
         if at_table.any() and not at_table.all():
             rows[~at_table] = rows[np.argmax(at_table)]
-        unique, index = np.unique(rows, axis=0, return_inverse=True)
+        # Distinct rows in lexicographic order, as np.unique(axis=0) but coded per column.
+        coded, index = group_keys(*rows.T)
+        unique = coded.astype(np.int64)
         restrictions = []
         for row in unique:
             key = row.tobytes()
