@@ -10,7 +10,12 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from negosim.sweep.load import Sweep
 
 DESCRIPTION = """\
 Draw the charts of DIR, the output of `negosim run CONFIG --out DIR` or of `negosim sweep`.
@@ -65,6 +70,19 @@ def _fail(message: str) -> int:
     return 2
 
 
+def sweep_drawer() -> Callable[[Sweep, Path, str], list[Path]] | None:
+    """``negosim.plots.sweep.draw_all(sweep, out, fmt) -> list[Path]``, if this install has it.
+
+    Looked up at call time, so a run's charts never import the sweep charts, and an
+    install without them says so instead of failing on an import.
+    """
+    if importlib.util.find_spec("negosim.plots.sweep") is None:
+        return None
+    from negosim.plots import sweep as sweep_charts
+
+    return getattr(sweep_charts, "draw_all", None)
+
+
 def _plot_sweep(args: argparse.Namespace, out: Path) -> int:
     if args.space is not None:
         return _fail("--space applies to a single run's outcome space, not to a sweep")
@@ -73,16 +91,12 @@ def _plot_sweep(args: argparse.Namespace, out: Path) -> int:
             f"{args.dir}: looks like a sweep's output but has no manifest.json (interrupted "
             "before it was written?); run the sweep again with --resume"
         )
-    if importlib.util.find_spec("negosim.plots.sweep") is None:
+    draw_all = sweep_drawer()
+    if draw_all is None:
         return _fail(
             f"{args.dir} holds a sweep, and this negosim has no sweep charts yet "
-            "(the module negosim.plots.sweep is missing); a run's directory can be plotted"
+            "(negosim.plots.sweep.draw_all is missing); a run's directory can be plotted"
         )
-    from negosim.plots import sweep as sweep_charts
-
-    draw_all = getattr(sweep_charts, "draw_all", None)
-    if draw_all is None:
-        return _fail(f"{args.dir} holds a sweep, and this negosim's sweep charts have no draw_all")
     from negosim.sweep import load_sweep
 
     try:

@@ -77,7 +77,16 @@ def coercion_chart(run: Run) -> Figure:
     level = rounds["coercion_level"].to_numpy(dtype=float)
     colour = SIDE_COLOURS["china"]
     ladder.step(months, level, where="mid", color=colour, linewidth=3.0, zorder=3)
-    ladder.plot(months, level, linestyle="none", marker="o", color=colour, markersize=6, zorder=3)
+    ladder.plot(
+        months,
+        level,
+        linestyle="none",
+        marker="o",
+        color=colour,
+        markersize=6,
+        zorder=3,
+        gid="coercion_level",
+    )
     styles = {
         "coercion_expected": ("--", "expected level (before the draw)"),
         "mean_coercion": (":", "remembered mean c̄ (Japan's threat)"),
@@ -91,6 +100,7 @@ def coercion_chart(run: Run) -> Figure:
             linestyle=style,
             linewidth=1.6,
             zorder=2,
+            gid=column,
         )
     names = run.level_names
     ladder.set_yticks(range(len(names)))
@@ -116,7 +126,7 @@ def coercion_chart(run: Run) -> Figure:
             note.set_in_layout(False)
     for ax, (column, title) in zip(counts, _OBSERVABLES, strict=True):
         values = rounds[column].to_numpy(dtype=float)
-        ax.bar(months, values, width=0.6, color=colour, alpha=0.75, zorder=3)
+        ax.bar(months, values, width=0.6, color=colour, alpha=0.75, zorder=3, gid=column)
         ax.set_ylim(0, max(1.0, np.nanmax(values) * 1.2))
         ax.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
         ax.set_ylabel(run.unit(column))

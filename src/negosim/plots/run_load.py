@@ -169,6 +169,8 @@ def _declared_units(resolved: dict[str, Any]) -> dict[str, str]:
     issues = resolved.get("issues", {})
     units: dict[str, str] = {}
     for template in ROUND_TEMPLATES:
+        if template.sweep_only:
+            continue
         if "{issue}" in template.name:
             for name, spec in issues.items():
                 unit = spec.get("unit", "") if template.unit == ISSUE_UNIT else template.unit
@@ -181,7 +183,8 @@ def _declared_units(resolved: dict[str, Any]) -> dict[str, str]:
 def _read_table(path: Path, resolved: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, str]]:
     try:
         if path.suffix == ".csv":
-            return pd.read_csv(path, keep_default_na=True), _declared_units(resolved)
+            words = {t.name: "string" for t in ROUND_TEMPLATES if t.dtype in ("string", "category")}
+            return pd.read_csv(path, dtype=words), _declared_units(resolved)
         import pyarrow.parquet as pq
 
         schema = pq.read_schema(path)

@@ -66,6 +66,7 @@ def markets_chart(run: Run) -> Figure:
                 marker="o",
                 markersize=5,
                 zorder=3,
+                gid=column,
             )
             handles.append(Line2D([], [], color=colour, marker="o", markersize=5, label=label))
         ax.set_ylabel(run.unit(lines[0][0]))

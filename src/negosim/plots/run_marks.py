@@ -110,6 +110,7 @@ def draw_marks(axes: Iterable[Axes], found: Sequence[Mark], kinds: Iterable[str]
                     linewidth=1.6,
                     alpha=0.9,
                     zorder=1,
+                    gid=f"mark:{mark.kind}",
                 )
     return [k for k in wanted if any(m.kind == k for m in drawn)]
 

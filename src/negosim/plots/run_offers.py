@@ -79,6 +79,7 @@ def offers_chart(run: Run) -> Figure:
             linewidth=2.5,
             alpha=0.8,
             zorder=2,
+            gid="in_force",
         )
         for side in ("us", "japan"):
             mine = (rounds["proposer"].astype(str).to_numpy() == side) & ~np.isnan(offer)
@@ -91,6 +92,7 @@ def offers_chart(run: Run) -> Figure:
                 markersize=7,
                 linewidth=1.8,
                 zorder=3,
+                gid=f"{side}_offers",
             )
         if ratified.any():
             ax.plot(
@@ -102,6 +104,7 @@ def offers_chart(run: Run) -> Figure:
                 color=SIDE_COLOURS["deal"],
                 markeredgecolor="black",
                 zorder=4,
+                gid="ratified",
             )
         if failed.any():
             ax.plot(
@@ -113,6 +116,7 @@ def offers_chart(run: Run) -> Figure:
                 color="#000000",
                 markeredgecolor="white",
                 zorder=4,
+                gid="failed_ratification",
             )
         ax.set_ylim(*_issue_limits(run, issue, np.concatenate([offer, in_force])))
         spec = run.issue(issue)

@@ -53,10 +53,20 @@ def approval_chart(run: Run) -> Figure:
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(1.0, 1.2))
     draw_marks([top, bottom], found, kinds)
     approval = rounds["approval"].to_numpy(dtype=float)
-    top.plot(months, approval, color=SIDE_COLOURS["japan"], marker="o", markersize=6, zorder=3)
+    top.plot(
+        months,
+        approval,
+        color=SIDE_COLOURS["japan"],
+        marker="o",
+        markersize=6,
+        zorder=3,
+        gid="approval",
+    )
     threshold = run.resolved.get("politics", {}).get("election", {}).get("approval_threshold")
     if threshold is not None and run.election_round is not None:
-        top.axhline(threshold, color="#333333", linestyle=(0, (1, 2)), linewidth=1.4)
+        top.axhline(
+            threshold, color="#333333", linestyle=(0, (1, 2)), linewidth=1.4, gid="threshold"
+        )
         top.annotate(
             f"election threshold {threshold:.2f}",
             (months.max() + 0.45, threshold),
@@ -71,7 +81,9 @@ def approval_chart(run: Run) -> Figure:
     top.set_title("Cabinet approval", loc="left", fontsize=13)
 
     win_set = rounds["win_set"].to_numpy(dtype=float)
-    bottom.step(months, win_set, where="mid", color="#000000", linewidth=2.2, zorder=3)
+    bottom.step(
+        months, win_set, where="mid", color="#000000", linewidth=2.2, zorder=3, gid="win_set"
+    )
     bottom.fill_between(months, 0, win_set, step="mid", color=SIDE_COLOURS["deal"], alpha=0.12)
     cost = rounds["political_cost"].to_numpy(dtype=float)
     proposer = rounds["proposer"].astype(str).to_numpy()
@@ -85,6 +97,7 @@ def approval_chart(run: Run) -> Figure:
             markersize=8,
             color=SIDE_COLOURS[side],
             zorder=4,
+            gid=f"{side}_cost",
         )
     for ax in (top, bottom):
         if lost.any():

@@ -22,6 +22,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 
 from negosim.plots.run_load import Run, RunDirectoryError
 from negosim.plots.run_marks import broken_series, figure_legend, new_figure
@@ -102,6 +103,7 @@ def _draw_offers(ax: Axes, run: Run, columns: tuple[str, str]) -> None:
             color=SIDE_COLOURS[side],
             label=f"{_SHORT[side]} offers (month)",
             zorder=4,
+            gid=f"{side}_offers",
         )
     _label_points(ax, x[made], y[made], months[made])
     if (made & ratified).any():
@@ -116,12 +118,14 @@ def _draw_offers(ax: Axes, run: Run, columns: tuple[str, str]) -> None:
             color=SIDE_COLOURS["deal"],
             markeredgecolor="black",
             zorder=7,
+            gid="deal",
         )
 
 
 def _frontier(
     ax: Axes, points: dict[str, list[float]], columns: Sequence[str], ratifiable: bool, label: str
 ) -> None:
+    gid = "frontier" if ratifiable else "frontier_whole_grid"
     x, y = np.asarray(points[columns[0]]), np.asarray(points[columns[1]])
     if list(columns) == list(UTILITY_PLANE):
         style = (
@@ -129,7 +133,7 @@ def _frontier(
             if ratifiable
             else {"color": "#AAAAAA", "linewidth": 1.6, "linestyle": "--"}
         )
-        ax.plot(x, y, label=label, zorder=2 if ratifiable else 1, **style)
+        ax.plot(x, y, label=label, zorder=2 if ratifiable else 1, gid=gid, **style)
         return
     unique = np.unique(np.stack([x, y], axis=1), axis=0)
     if ratifiable:
@@ -144,6 +148,7 @@ def _frontier(
             markeredgewidth=1.6,
             label=label,
             zorder=2,
+            gid=gid,
         )
     else:
         ax.plot(
@@ -155,6 +160,7 @@ def _frontier(
             color="#BBBBBB",
             label=label,
             zorder=1,
+            gid=gid,
         )
 
 
@@ -190,6 +196,7 @@ def _benchmarks(
             color=SIDE_COLOURS["benchmark"],
             markeredgecolor="black",
             zorder=5 if key == "nash" else 6,
+            gid=key,
         )
         ax.annotate(
             "Nash" if key == "nash" else "KS",
@@ -220,6 +227,7 @@ def _benchmarks(
             marker="s",
             markersize=11,
             color="#000000",
+            gid="no_deal",
         )
         if plane:
             ax.axvline(d[0], color="#000000", linewidth=0.9, linestyle=":", zorder=1)
@@ -251,6 +259,7 @@ def _benchmarks(
             markerfacecolor="none",
             markeredgecolor=OKABE_ITO[7],
             markeredgewidth=2.0,
+            gid="final",
         )
     return missing, absent
 
@@ -271,6 +280,10 @@ def _limits(ax: Axes, run: Run, columns: tuple[str, str], plane: bool) -> None:
         lo, hi = get()
         pad = 0.04 * (high - low) if np.isfinite(high - low) else 0.0
         set_(max(lo, low - pad), min(hi, high + pad))
+    if not plane:
+        for axis, issue in zip((ax.xaxis, ax.yaxis), columns, strict=True):
+            if float(run.issue(issue).get("step", 0.5)).is_integer():
+                axis.set_major_locator(MaxNLocator(integer=True))  # levels, not fractions
 
 
 def _fill_rational(ax: Axes) -> None:
