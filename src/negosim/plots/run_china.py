@@ -122,6 +122,8 @@ def coercion_chart(run: Run) -> Figure:
                 va="top",
                 fontsize=10,
                 color=MARK_STYLES["event"][1],
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5},
+                zorder=6,
             )
             note.set_in_layout(False)
     for ax, (column, title) in zip(counts, _OBSERVABLES, strict=True):

@@ -27,7 +27,7 @@ from negosim.plots.run_marks import (
 from negosim.plots.run_offers import SIDE_MARKERS
 from negosim.plots.style import SIDE_COLOURS, SIDE_NAMES, axis_label
 
-_KINDS = ("election", "leader", "deal", "breakdown", "reversal")
+_KINDS = ("election", "leader", "event", "deal", "breakdown", "reversal")
 
 
 def approval_chart(run: Run) -> Figure:
@@ -141,5 +141,7 @@ def approval_chart(run: Run) -> Figure:
                 va="top",
                 fontsize=10,
                 color="#333333",
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5},
+                zorder=6,
             )
     return fig
