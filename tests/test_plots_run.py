@@ -481,3 +481,20 @@ def test_load_run_of_a_csv_run_has_the_parquet_units(runs, tmp_path, monkeypatch
     assert csv_run.rounds["approval"].tolist() == parquet_run.rounds["approval"].tolist()
     fig = offers_chart(csv_run)
     assert len(_by_gid(fig, "ratified")) == 4
+
+
+@pytest.mark.parametrize(
+    "chart",
+    [offers_chart, approval_chart, coercion_chart, markets_chart, outcome_space_chart],
+    ids=lambda chart: chart.__name__,
+)
+def test_every_chart_has_a_title_labelled_axes_a_legend_and_a_footer(runs, chart):
+    run = load_run(runs["no_deal"])
+    fig = chart(run)
+    texts = [t.get_text() for t in fig.texts]
+    assert texts[0] and fig.texts[0].get_fontweight() == "bold"  # the title
+    assert any(f"scenario baseline ({BASELINE}" in t and f"seed {run.seed}" in t for t in texts)
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    assert all(ax.get_ylabel() for ax in axes)
+    assert any("[" in ax.get_xlabel() for ax in axes)  # a unit in brackets on the x axis
+    assert len(fig.legends) == 1 and len(fig.legends[0].get_texts()) >= 3

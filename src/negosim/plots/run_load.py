@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from negosim.columns.table import ISSUE_UNIT, ROUND_TEMPLATES
+from negosim.schema import COERCION_LEVELS
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -104,7 +105,9 @@ class Run:
     def level_names(self) -> list[str]:
         """China's escalation ladder, rung 0 first, as the scenario names it."""
         levels = self.resolved.get("china", {}).get("levels", {})
-        return [str(levels.get(str(i), levels.get(i, f"level {i}"))) for i in range(6)]
+        return [
+            str(levels.get(str(i), levels.get(i, f"level {i}"))) for i in range(COERCION_LEVELS)
+        ]
 
     def footer(self) -> str:
         """Provenance for a chart: scenario, its file and hash, seed, negosim's version."""

@@ -55,14 +55,12 @@ def marks(run: Run) -> list[Mark]:
     months = rounds["round"].to_numpy()
     for r in months[_flag(rounds, "ratified")]:
         found.append(Mark("deal", int(r)))
-    reversed_items = sum(
-        rounds[c].fillna(0).to_numpy()
-        for c in ("reversals_trade", "reversals_security")
-        if c in rounds
-    )
-    if not isinstance(reversed_items, int):
-        for r in months[reversed_items > 0]:
-            found.append(Mark("reversal", int(r)))
+    reversed_items = np.zeros(len(rounds))
+    for column in ("reversals_trade", "reversals_security"):
+        if column in rounds:
+            reversed_items += rounds[column].fillna(0).to_numpy(dtype=float)
+    for r in months[reversed_items > 0]:
+        found.append(Mark("reversal", int(r)))
     for r in months[_flag(rounds, "tariff_letter")]:
         found.append(Mark("tariff_letter", int(r)))
     if {"negotiating", "deal_in_force"} <= set(rounds):
@@ -73,12 +71,9 @@ def marks(run: Run) -> list[Mark]:
                 found.append(Mark("breakdown", int(months[k])))
     if run.election_round is not None:
         found.append(Mark("election", run.election_round))
-    if "leader_changed" in rounds:
-        for r, leader in zip(
-            months[_flag(rounds, "leader_changed")],
-            rounds.loc[_flag(rounds, "leader_changed"), "leader"],
-            strict=True,
-        ):
+    if {"leader_changed", "leader"} <= set(rounds):
+        changed = _flag(rounds, "leader_changed")
+        for r, leader in zip(months[changed], rounds.loc[changed, "leader"], strict=True):
             found.append(Mark("leader", int(r), f"{leader} takes office"))
     if "events" in rounds:
         for r, text in zip(months, rounds["events"].fillna(""), strict=True):
