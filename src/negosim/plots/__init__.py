@@ -11,6 +11,8 @@ For a notebook::
     plots.markets_chart(run)                     # the market indicators
     plots.outcome_space_chart(run)               # utility plane; or ("tariff", "defense_budget")
 
+Draw inside ``with plots.house_style():`` for the house fonts and palette (the command does).
+
 Names are imported on first use, so ``import negosim.plots`` stays cheap and loads nothing
 of the sweep charts.
 """
@@ -31,6 +33,7 @@ _LAZY = {
     "markets_chart": "negosim.plots.run_markets",
     "outcome_space_chart": "negosim.plots.run_space",
     "draw_run": "negosim.plots.run_draw",
+    "house_style": "negosim.plots.style",
 }
 
 __all__ = sorted(_LAZY)
