@@ -129,15 +129,17 @@ def approval_chart(run: Run) -> Figure:
         handles.append(Patch(color="#999999", alpha=0.25, label="upper house lost"))
     handles += mark_handles(kinds)
     figure_legend(fig, handles, columns=4)
+    late = months.min() + 0.6 * (months.max() - months.min())
     for mark in found:
         if mark.kind == "leader":
+            right = mark.round > late  # a late change is named to the left of its line
             top.annotate(
                 mark.note,
                 (mark.round, 1.0),
                 xycoords=("data", "axes fraction"),
-                xytext=(4, -4),
+                xytext=(-4 if right else 4, -4),
                 textcoords="offset points",
-                ha="left",
+                ha="right" if right else "left",
                 va="top",
                 fontsize=10,
                 color="#333333",
