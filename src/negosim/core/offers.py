@@ -58,6 +58,8 @@ class OfferSearch:
         self.tables = tables
         self.cache = cache
         self._identities: dict[tuple[str, int], bytes] = {}
+        # (US?, leader, restriction) -> the static block's best own utility (no beliefs)
+        self._static_best: dict[tuple[bool, int, bytes], float] = {}
 
     def identity(self, proposer: str, leader: int) -> bytes:
         """Content key of the tables behind ``proposer``'s candidates for ``leader``."""
@@ -285,10 +287,14 @@ class OfferSearch:
         pairs, pair_of_row = group_keys(rows_leader, rows_index)
         top_static = np.empty(len(pairs))
         for p, (leader_p, index_p) in enumerate(pairs.astype(np.int64)):
-            static = t.us_static if proposer == "us" else t.japan_static[leader_p]
-            if restrictions is not None:
-                static = static[restrictions[index_p].static]
-            top_static[p] = static.max() if len(static) else -np.inf
+            restriction = None if restrictions is None else restrictions[index_p]
+            key = (proposer == "us", int(leader_p), b"" if restriction is None else restriction.key)
+            if key not in self._static_best:
+                static = t.us_static if proposer == "us" else t.japan_static[leader_p]
+                if restriction is not None:
+                    static = static[restriction.static]
+                self._static_best[key] = float(static.max()) if len(static) else -np.inf
+            top_static[p] = self._static_best[key]
         # -inf where a block has nothing admissible
         value = state_part.max(axis=1) + top_static[pair_of_row]
         return value[inverse]
