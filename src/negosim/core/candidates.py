@@ -20,20 +20,22 @@ class Candidates:
     The packages are (own, other, cost) combinations of the two blocks' frontiers. A query
     asks, per replicate, for the package maximising ``other`` subject to own ≥ target and
     cost ≤ budget, ties to the higher own, then the lower cost, then the earlier package.
-    A first, small batch of queries is answered directly on the unsorted packages (most
-    groups are met once); later or larger ones use the packages sorted by (other desc, own
-    desc, cost asc), where each answer is the first feasible entry, sorted once.
+    Queries are answered directly on the unsorted packages until a set has been asked
+    about more than ``DIRECT`` rows in all (most sets are asked about a handful); after
+    that, on the packages sorted once by (other desc, own desc, cost asc), where each
+    answer is the first feasible entry.
     ``state``, ``static``, ``own``, ``other`` and ``cost`` are in that sorted order.
     """
 
-    #: Queries up to this many are answered without sorting the packages.
+    #: Until this many rows have been queried, queries are answered without sorting the
+    #: packages (in the benchmark sweep 2,510 of 2,602 sets never get more).
     DIRECT = 48
 
     def __init__(self, state: I64, static: I64, own: F64, other: F64, cost: F64) -> None:
         self._raw = (state, static, own, other, cost)
         self._order: I64 | None = None
         self._by_order: tuple[NDArray, ...] = ()
-        self._queries = 0
+        self._rows = 0  # rows queried so far
         self._own_order: tuple[F64, I64] | None = None
 
     @property
@@ -71,9 +73,9 @@ class Candidates:
         """(state, static) of each query's package, -1 where none qualifies."""
         if budget is None:
             budget = np.full(len(target), np.inf)
-        self._queries += 1
-        if self._order is None and self._queries == 1 and len(target) <= self.DIRECT:
-            state, static, own, other, cost = self._raw  # a one-off group: not worth a sort
+        self._rows += len(target)
+        if self._order is None and self._rows <= self.DIRECT:
+            state, static, own, other, cost = self._raw  # a rare group: not worth a sort
             pick = _direct(own, other, cost, target, budget)
         else:
             state, static, own, _, cost = self._sorted()
