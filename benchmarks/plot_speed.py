@@ -5,9 +5,10 @@ What it measures:
 1. **A real 10,000-run sweep**: ``negosim sweep experiments/bench_grid.yaml`` (20 points ×
    500 replicates × 12 rounds; per-run table and four per-round columns) into a temporary
    directory.
-2. **A synthesised 1,000,000-run sweep** in exactly the on-disk format of a real one: the
-   same experiment with 50,000 replicates per point, cut into the chunks ``negosim sweep``
-   would write (2,000 runs each on 2 workers: 500 chunks), every chunk file written with
+2. **Synthesised 100,000- and 1,000,000-run sweeps** in exactly the on-disk format of a
+   real one: the same experiment with 5,000 or 50,000 replicates per point, cut into the
+   chunks ``negosim sweep`` would write (2,000 runs each on 2 workers: 50 or 500 chunks,
+   so the two differ only in the number of chunks), every chunk file written with
    the 10,000-run sweep's schema and field metadata. Run r of point p is a copy of the
    real run (p, r mod 500) with its own replicate index and the seed
    ``derive_seeds`` gives it; the manifest says it was synthesised. Running the model a
@@ -21,7 +22,7 @@ What it measures:
 
 Usage (from the project root)::
 
-    .venv/bin/python benchmarks/plot_speed.py            # 10k and 1M (~2 minutes)
+    .venv/bin/python benchmarks/plot_speed.py            # 10k, 100k and 1M (~2 minutes)
     .venv/bin/python benchmarks/plot_speed.py --quick    # 10k only
     .venv/bin/python benchmarks/plot_speed.py --json out/plot_speed.json --keep /tmp/sweeps
 
@@ -51,7 +52,8 @@ from common import (
 )
 
 SOURCE_REPLICATES = 500  # bench_grid.yaml
-BIG_FACTOR = 100  # 500 → 50,000 replicates per point: 1,000,000 runs
+#: Synthesised sizes: 500 → 5,000 and 50,000 replicates per point (100,000 and 1,000,000 runs).
+FACTORS = {"100k": 10, "1m": 100}
 WORKERS = 2
 
 
@@ -209,14 +211,15 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--keep", type=Path, help="build the sweeps here and keep them")
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--synthesise", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--synthesise", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _record_reads()
         child(*args.child)
         return
     if args.synthesise:
-        synthesise(*args.synthesise, BIG_FACTOR)
+        source, target, factor = args.synthesise
+        synthesise(Path(source), Path(target), int(factor))
         return
     info = {"machine": machine_info(), "code": source_fingerprint()}
     print(
@@ -232,15 +235,16 @@ def main() -> None:
             print(f"built {small.name} with negosim sweep in {wall:.1f} s")
         results = {"10k": measure(small, base / "charts-10k")}
         report("10k", results["10k"])
-        if not args.quick:
-            big = base / "sweep-1m"
+        for name, factor in ({} if args.quick else FACTORS).items():
+            big = base / f"sweep-{name}"
             if not big.exists():
                 # in a child: the parent stays small (a child's ru_maxrss starts from it)
-                command = [sys.executable, __file__, "--synthesise", str(small), str(big)]
+                command = [sys.executable, __file__, "--synthesise", str(small), str(big),
+                           str(factor)]  # fmt: skip
                 _, wall, _, _ = run_timed(command)
                 print(f"\nsynthesised {big.name} in {wall:.1f} s")
-            results["1m"] = measure(big, base / "charts-1m")
-            report("1M", results["1m"])
+            results[name] = measure(big, base / f"charts-{name}")
+            report(name, results[name])
         info["load_average_end"] = load_average()
         print(f"\nload average at the end: {info['load_average_end']}")
         if args.json:

@@ -24,7 +24,13 @@ from matplotlib.figure import Figure
 from negosim.plots.style import house_style
 from negosim.plots.sweep_agreement import agreement_chart
 from negosim.plots.sweep_distributions import distribution_chart
-from negosim.plots.sweep_events import Event, china_reaches, deal_by_round, level_name
+from negosim.plots.sweep_events import (
+    Event,
+    china_reaches,
+    deal_by_round,
+    level_name,
+    parse_event,
+)
 from negosim.plots.sweep_figure import save
 from negosim.plots.sweep_heatmap import heatmap_chart
 from negosim.plots.sweep_points import choose_points
@@ -37,6 +43,20 @@ from negosim.plots.sweep_survival import survival_chart
 from negosim.plots.sweep_trajectories import trajectory_chart
 from negosim.sweep.experiment import DEFAULT_REPORT
 from negosim.sweep.load import Sweep
+
+__all__ = [
+    "agreement_chart",
+    "china_reaches",
+    "deal_by_round",
+    "distribution_chart",
+    "draw_all",
+    "heatmap_chart",
+    "parameter_scatter_chart",
+    "parse_event",
+    "sobol_chart",
+    "survival_chart",
+    "trajectory_chart",
+]
 
 FORMATS: Final = ("png", "svg", "pdf")
 #: Per-round columns drawn when an experiment kept them all (``keep.rounds: all``).

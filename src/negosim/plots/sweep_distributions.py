@@ -27,6 +27,7 @@ from negosim.plots.sweep_labels import (
     outcome_phrase,
     outcome_title,
     parameter_axis,
+    parameter_name,
 )
 from negosim.plots.sweep_runs import STRIP, OutcomeSummary, RunSummary, summarise_runs
 from negosim.plots.sweep_source import open_files
@@ -50,12 +51,19 @@ def positions(summary: RunSummary) -> tuple[np.ndarray, list[float], list[str], 
             j = hues.index(layout.value(p, layout.hue)) if layout.hue else 0
             x[layout.shown.index(p)] = base + j
         ticks.append(base + (len(hues) - 1) / 2)
-        if layout.group is None:
-            labels.append(layout.label(members[0], sep="\n"))
+        if layout.group is None:  # each point's values stacked, named once in the axis label
+            labels.append("\n".join(format_value(layout.value(members[0], p))
+                                    for p in layout.paths))  # fmt: skip
         else:
             labels.append(format_value(level))
     manifest = summary.files.manifest
-    axis = parameter_axis(layout.group, manifest) if layout.group else "design point"
+    if layout.group:
+        axis = parameter_axis(layout.group, manifest)
+    elif len(layout.paths) == 1:
+        axis = parameter_axis(layout.paths[0], manifest)
+    else:
+        axis = "design point: " + " / ".join(parameter_name(p) for p in layout.paths)
+        axis += " (top to bottom)"
     return x, ticks, labels, axis
 
 
@@ -130,6 +138,8 @@ def _discrete_violins(ax: Axes, s: OutcomeSummary, x: np.ndarray, colours: list[
             for v, w in zip(values, half[i], strict=True)
             if w > 0
         ]
+        if not bars:
+            continue
         ax.add_collection(
             PolyCollection(
                 bars,
@@ -147,12 +157,13 @@ def _discrete_violins(ax: Axes, s: OutcomeSummary, x: np.ndarray, colours: list[
 def _draw_points(ax: Axes, summary: RunSummary, s: OutcomeSummary) -> list[object]:
     x, _, _, _ = positions(summary)
     colours, _ = slot_colours(summary)
-    slots = range(len(summary.layout.shown))
-    q = s.histograms.quantiles(QUANTILES)[: len(summary.layout.shown)]
+    # a point without runs yet (an interrupted sweep) keeps its place, empty
+    slots = [i for i in range(len(summary.layout.shown)) if s.histograms.n[i] > 0]
+    q = s.histograms.quantiles(QUANTILES)[slots]
     discrete = s.bins.integer and s.bins.count <= DISCRETE
     if discrete:
         _discrete_violins(ax, s, x, colours)
-        ax.scatter(x, q[:, 2], s=36, color="white", edgecolor="black", zorder=4)
+        ax.scatter(x[slots], q[:, 2], s=36, color="white", edgecolor="black", zorder=4)
         return [
             Patch(facecolor="#cccccc", edgecolor="#333333", label="share of runs at each value"),
             Line2D(
@@ -167,17 +178,17 @@ def _draw_points(ax: Axes, summary: RunSummary, s: OutcomeSummary) -> list[objec
         ]
     parts = ax.violin(
         [_violin_stats(s, i) for i in slots],
-        positions=x,
+        positions=x[slots],
         widths=0.8,
         showmeans=False,
         showextrema=False,
         showmedians=False,
     )
-    for body, colour in zip(parts["bodies"], colours, strict=True):
-        body.set(facecolor=colour, edgecolor="#333333", alpha=0.75, gid="distribution")
-    ax.vlines(x, q[:, 0], q[:, 4], color="#333333", linewidth=1.2, zorder=3)
-    ax.vlines(x, q[:, 1], q[:, 3], color="#333333", linewidth=5, zorder=3)
-    ax.scatter(x, q[:, 2], s=28, color="white", edgecolor="black", zorder=4)
+    for body, i in zip(parts["bodies"], slots, strict=True):
+        body.set(facecolor=colours[i], edgecolor="#333333", alpha=0.75, gid="distribution")
+    ax.vlines(x[slots], q[:, 0], q[:, 4], color="#333333", linewidth=1.2, zorder=3)
+    ax.vlines(x[slots], q[:, 1], q[:, 3], color="#333333", linewidth=5, zorder=3)
+    ax.scatter(x[slots], q[:, 2], s=28, color="white", edgecolor="black", zorder=4)
     glyphs: list[object] = [
         Line2D([], [], color="#333333", linewidth=5, label="middle 50 % of runs"),
         Line2D([], [], color="#333333", linewidth=1.2, label="5th–95th percentile"),
@@ -219,9 +230,21 @@ def _draw_rates(ax: Axes, summary: RunSummary, s: OutcomeSummary) -> list[object
     colours, _ = slot_colours(summary)
     shown = list(summary.layout.shown)
     trials, successes = s.n[shown], s.sums[shown]
-    rate = successes / trials
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = successes / trials
     low, high = wilson_interval(successes, trials)
     for i, colour in enumerate(colours):
+        if trials[i] == 0:  # no runs yet at this point (an interrupted sweep)
+            continue
+        if len(colours) <= 4:  # few points: write the rate and its interval beside the dot
+            ax.annotate(
+                f"{rate[i]:.2f} [{low[i]:.2f}, {high[i]:.2f}]",
+                (x[i], rate[i]),
+                xytext=(12, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=11,
+            )
         ax.errorbar(
             x[i],
             rate[i],

@@ -68,12 +68,16 @@ class PointLayout:
         return _distinct(np.asarray([self.values[path][p] for p in self.shown], dtype=object))
 
     def grouped(self) -> list[tuple[object, list[int]]]:
-        """(group value, its shown points in hue order) for each group, in display order."""
+        """(group value, its shown points in hue order) for each group, in display order.
+
+        Without a group parameter (three or more parameters, a small sampled design) every
+        point is a group of its own.
+        """
+        if self.group is None:
+            return [(None, [p]) for p in self.shown]
         out = []
         for level in self.levels(self.group):
-            members = [
-                p for p in self.shown if self.group is None or self.values[self.group][p] == level
-            ]
+            members = [p for p in self.shown if self.values[self.group][p] == level]
             if self.hue is not None:
                 hues = self.levels(self.hue)
                 members.sort(key=lambda p: hues.index(self.values[self.hue][p]))

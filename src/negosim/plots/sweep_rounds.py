@@ -3,7 +3,8 @@
 Trajectory bands (median, 50 % and 90 % of the runs, round by round) need quantiles per
 shown point and round; a fixed-bin histogram per (point, round) gives them with memory
 that does not depend on the number of runs (:mod:`negosim.plots.sweep_histogram`). The
-last slot pools every point's runs (for sampled designs with too many points to show).
+last slot pools every point's runs, filled only for a sampled design with too many points
+to show.
 True/false columns get the same two-bin histogram, whose mean is the share.
 """
 
@@ -66,8 +67,8 @@ def summarise_rounds(
                 f"{files.root / 'rounds'}: {name!r} is a {info.kind}; trajectory bands need "
                 "a number or true/false column"
             )
-    span = files.value_range("rounds", "round")
-    rounds = int(span[1]) if span else 0
+    ranges = files.value_ranges("rounds", ["round", *names])
+    rounds = int(ranges["round"][1]) if ranges["round"] else 0
     points, shown = files.points, len(layout.shown)
     slot_of = np.full(points, -1, dtype=np.int64)
     slot_of[list(layout.shown)] = np.arange(shown)
@@ -76,7 +77,7 @@ def summarise_rounds(
             info,
             rounds,
             Histograms(
-                bins_for(info.kind != "float", files.value_range("rounds", name)),
+                bins_for(info.kind != "float", ranges[name]),
                 (shown + 1) * rounds,
             ),
         )
@@ -90,6 +91,5 @@ def summarise_rounds(
         pooled_slot = shown * rounds + month
         for name, trajectory in trajectories.items():
             values = as_float(table[name])
-            trajectory.histograms.add(shown_slot, values)
-            trajectory.histograms.add(pooled_slot, values)
+            trajectory.histograms.add(pooled_slot if layout.pooled else shown_slot, values)
     return RoundSummary(files, layout, rounds, trajectories)

@@ -117,8 +117,9 @@ def summarise_runs(
     slot_of = np.full(points, -1, dtype=np.int64)
     slot_of[list(layout.shown)] = np.arange(shown)
     summaries = {}
+    ranges = files.value_ranges("runs", names)
     for name, info in infos.items():
-        bins = bins_for(info.kind != "float", files.value_range("runs", name))
+        bins = bins_for(info.kind != "float", ranges[name])
         summaries[name] = OutcomeSummary(
             info,
             bins,
@@ -150,7 +151,8 @@ def summarise_runs(
             summary.sums += np.bincount(point[present], weights=x[present], minlength=points)
             summary.missing += np.bincount(point, weights=~present, minlength=points)
             summary.histograms.add(slot, x)
-            summary.histograms.add(np.full(len(x), shown), x)
+            if layout.pooled:  # the charts of a pooled design draw all runs together
+                summary.histograms.add(np.full(len(x), shown), x)
             for s in np.unique(slot[sampled]):
                 summary.strip[s].append(x[sampled & (slot == s)])
         for event in events:

@@ -161,26 +161,40 @@ class SweepFiles:
     def value_range(self, table: Table, name: str) -> tuple[float, float] | None:
         """Smallest and largest non-missing value over all finished chunks, from the footers.
 
-        None when every value is missing (or a writer left no statistics, then the caller
-        must scan).
+        None when every value is missing (or a writer left no statistics).
         """
-        low, high = np.inf, -np.inf
-        for chunk in self.chunks:
-            meta = pq.read_metadata(self.path(table, chunk))
-            index = meta.schema.names.index(name)
-            for group in range(meta.num_row_groups):
-                stats = meta.row_group(group).column(index).statistics
-                if stats is None or not stats.has_min_max:
-                    if stats is not None and stats.null_count == stats.num_values:
-                        continue
-                    return None
-                low, high = min(low, float(stats.min)), max(high, float(stats.max))
-        return (low, high) if low <= high else None
+        return self.value_ranges(table, [name])[name]
+
+    def value_ranges(self, table: Table, names: list[str]) -> dict[str, tuple[float, float] | None]:
+        """:meth:`value_range` of several columns, reading each chunk's footer once."""
+        cache = self.__dict__.setdefault("_range_cache", {})
+        wanted = [n for n in dict.fromkeys(names) if (table, n) not in cache]
+        if wanted:
+            low = dict.fromkeys(wanted, np.inf)
+            high = dict.fromkeys(wanted, -np.inf)
+            unknown: set[str] = set()
+            for chunk in self.chunks:
+                meta = pq.read_metadata(self.path(table, chunk))
+                index = {n: meta.schema.names.index(n) for n in wanted}
+                for group in range(meta.num_row_groups):
+                    row_group = meta.row_group(group)
+                    for name, i in index.items():
+                        stats = row_group.column(i).statistics
+                        if stats is None or not stats.has_min_max:
+                            if stats is None or stats.null_count != stats.num_values:
+                                unknown.add(name)
+                            continue
+                        low[name] = min(low[name], float(stats.min))
+                        high[name] = max(high[name], float(stats.max))
+            for name in wanted:
+                ok = name not in unknown and low[name] <= high[name]
+                cache[table, name] = (low[name], high[name]) if ok else None
+        return {n: cache[table, n] for n in names}
 
     def tables(self, table: Table, columns: list[str]) -> Iterator[pa.Table]:
         """The finished chunks of ``table``, one at a time, with only ``columns``."""
         for chunk in self.chunks:
-            yield pq.read_table(self.path(table, chunk), columns=columns)
+            yield pq.ParquetFile(self.path(table, chunk)).read(columns=columns)
 
     def incomplete_note(self) -> str | None:
         """The note "incomplete: N of M chunks" for an interrupted sweep; None when finished."""

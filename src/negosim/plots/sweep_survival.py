@@ -56,7 +56,7 @@ def kaplan_meier(events: np.ndarray, censored: np.ndarray, z: float = Z95) -> Su
         hazard = np.where(at_risk > 0, events / at_risk, 0.0)
         factor = np.where(at_risk > events, events / (at_risk * (at_risk - events)), 0.0)
     hazard[0], factor[0] = 0.0, 0.0
-    survival = np.cumprod(1 - hazard)
+    survival = np.cumprod(1 - hazard) if total > 0 else np.full(len(events), np.nan)
     greenwood = np.cumsum(factor)
     with np.errstate(invalid="ignore", divide="ignore"):
         log_s = np.log(survival)
@@ -182,6 +182,8 @@ def survival_chart(sweep: Sweep, *, summary: RunSummary | None = None) -> Figure
             banded |= band
             for point, colour, label in curves:
                 members = list(range(summary.files.points)) if point < 0 else [point]
+                if summary.runs[members].sum() == 0:  # no runs yet (an interrupted sweep)
+                    continue
                 _draw(ax, point_survival(summary, members), colour, label, band=band)
             if level is not None:
                 ax.set_title(f"{parameter_name(layout.group)} = {format_value(level)}", fontsize=12)
