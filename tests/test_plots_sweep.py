@@ -275,8 +275,10 @@ def test_trajectories_have_bands_and_medians_equal_to_numpy_per_point_and_round(
     assert len(panels) == 12
     assert len(by_gid(fig, "band")) == 24  # 50 % and 90 % per panel
     rounds = grid.rounds
-    title = panels[0].get_title()
-    assert title == "ω = 0, commitment in force = 1"
+    assert [ax.get_title() for ax in panels[:3]] == [
+        f"commitment in force = {level}" for level in (1, 2, 3)
+    ]  # columns headed by the second parameter, rows labelled by the first
+    assert [t.get_text() for t in panels[2].texts] == ["ω = 0"]
     first = rounds[(rounds[OMEGA] == 0.0) & (rounds[COMMITMENT] == 1)]
     median = [inverted_cdf(g, 0.5) for _, g in first.groupby("round")["coercion_level"]]
     line = next(ln for ln in panels[0].lines if ln.get_gid() == "median")

@@ -17,7 +17,13 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from negosim.plots.style import OKABE_ITO, house_style
-from negosim.plots.sweep_figure import frame, level_colours, new_figure
+from negosim.plots.sweep_figure import (
+    frame,
+    legend_inches,
+    level_colours,
+    single_figure,
+    text_inches,
+)
 from negosim.plots.sweep_labels import format_value, parameter_axis, point_label
 from negosim.plots.sweep_runs import RunSummary, summarise_runs
 from negosim.plots.sweep_scatter import parameter_scatter_chart
@@ -41,7 +47,7 @@ def _numeric(values: list[object]) -> bool:
     return all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
 
 
-def _lines(fig: Figure, summary: RunSummary, paths: list[str]) -> None:
+def _lines(summary: RunSummary, paths: list[str], note: str) -> Figure:
     files = summary.files
     values = files.parameters
     rate, low, high, _ = agreement_rates(summary)
@@ -55,7 +61,11 @@ def _lines(fig: Figure, summary: RunSummary, paths: list[str]) -> None:
     numeric = _numeric(xs)
     span = (max(xs) - min(xs)) if numeric and len(xs) > 1 else float(len(xs))
     colours = level_colours(hues) if hue_path else [OKABE_ITO[0]]
-    ax = fig.add_subplot()
+    title = parameter_axis(hue_path, files.manifest) if hue_path else ""
+    room = legend_inches([format_value(h) for h in hues] + ["95 % Wilson CI", "agreement rate"],
+                         title)  # fmt: skip
+    fig, ax = single_figure(max(9.0, 6.3 + room), 5.5, right=room,
+                            footnote_lines=note.count("\n") + 1)  # fmt: skip
     for k, (hue, colour) in enumerate(zip(hues, colours, strict=True)):
         points = [p for p in range(files.points) if hue_path is None or values[hue_path][p] == hue]
         points.sort(key=lambda p: xs.index(values[x_path][p]))
@@ -84,20 +94,34 @@ def _lines(fig: Figure, summary: RunSummary, paths: list[str]) -> None:
         ax.set_xticks(range(len(xs)), [format_value(v) for v in xs])
     ax.set_xlabel(parameter_axis(x_path, files.manifest))
     ax.set_ylabel("Agreement rate [share of runs]")
-    title = parameter_axis(hue_path, files.manifest) if hue_path else None
     handles, labels = ax.get_legend_handles_labels()
     handles.append(Line2D([], [], color="#555555", marker="|", markersize=12, linestyle=""))
     labels.append("95 % Wilson CI")
     ax.legend(
-        handles, labels, title=title, loc="upper left", bbox_to_anchor=(1.01, 1.0), alignment="left"
+        handles,
+        labels,
+        title=title or None,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        alignment="left",
     )
+    return fig
 
 
-def _dots(fig: Figure, summary: RunSummary, paths: list[str]) -> None:
+def _dots(summary: RunSummary, paths: list[str], note: str) -> Figure:
     files = summary.files
     values = files.parameters
     rate, low, high, _ = agreement_rates(summary)
-    ax = fig.add_subplot()
+    labels = [point_label({p: values[p][i] for p in paths}, paths) for i in range(files.points)]
+    size = 9 if files.points > 16 else 11
+    left = 0.3 + max(text_inches(label, size) for label in labels)
+    fig, ax = single_figure(
+        left + 6.0,
+        max(4.5, 0.3 * files.points + 2.4),
+        left=left,
+        top=1.0,
+        footnote_lines=note.count("\n") + 1,
+    )
     y = np.arange(files.points)[::-1]
     ax.errorbar(
         rate,
@@ -109,11 +133,11 @@ def _dots(fig: Figure, summary: RunSummary, paths: list[str]) -> None:
         label="agreement rate, 95 % Wilson CI",
         gid="rate",
     )
-    labels = [point_label({p: values[p][i] for p in paths}, paths) for i in range(files.points)]
-    ax.set_yticks(y, labels, fontsize=9 if files.points > 16 else 11)
+    ax.set_yticks(y, labels, fontsize=size)
     ax.grid(axis="y", visible=False)
     ax.set_xlabel("Agreement rate [share of runs]")
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0))
+    return fig
 
 
 def agreement_chart(sweep: Sweep, *, summary: RunSummary | None = None) -> Figure:
@@ -138,10 +162,5 @@ def agreement_chart(sweep: Sweep, *, summary: RunSummary | None = None) -> Figur
         else f"{int(runs.min()):,}–{int(runs.max()):,} runs per point"
     )
     with house_style():
-        if grid and paths:
-            fig = new_figure()
-            _lines(fig, summary, paths)
-        else:
-            fig = new_figure(width=9.5, height=max(4.5, 0.32 * files.points + 2.2))
-            _dots(fig, summary, paths)
+        fig = _lines(summary, paths, note) if grid and paths else _dots(summary, paths, note)
         return frame(fig, files, "Agreement rate per design point", note)

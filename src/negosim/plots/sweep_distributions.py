@@ -20,7 +20,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from negosim.plots.style import house_style
-from negosim.plots.sweep_figure import frame, level_colours, new_figure
+from negosim.plots.sweep_figure import frame, legend_inches, level_colours, single_figure
 from negosim.plots.sweep_labels import (
     format_value,
     outcome_axis,
@@ -74,6 +74,15 @@ def slot_colours(summary: RunSummary) -> tuple[list[str], list[object]]:
     colours = level_colours(hues) if layout.hue else ["#56B4E9"]
     index = [hues.index(layout.value(p, layout.hue)) if layout.hue else 0 for p in layout.shown]
     return [colours[i] for i in index], hues
+
+
+def _legend_room(summary: RunSummary) -> float:
+    """The right margin for :func:`hue_legend` (hue values, its title, the glyph labels)."""
+    layout = summary.layout
+    labels = [format_value(v) for v in layout.levels(layout.hue)] if layout.hue else []
+    labels.append(f"runs (≤ {STRIP} per point)")
+    title = parameter_axis(layout.hue, summary.files.manifest) if layout.hue else ""
+    return legend_inches(labels, title)
 
 
 def hue_legend(ax: Axes, summary: RunSummary, extra: list[object]) -> None:
@@ -267,8 +276,7 @@ def _zoom(low: np.ndarray, high: np.ndarray) -> tuple[float, float]:
     return max(bottom - pad, -0.01), min(top + pad, 1.01)
 
 
-def _histogram(fig: Figure, summary: RunSummary, s: OutcomeSummary, slot: int) -> None:
-    ax = fig.add_subplot()
+def _histogram(ax: Axes, s: OutcomeSummary, slot: int) -> None:
     h = s.histograms
     counts = h.counts[slot]
     n = counts.sum()
@@ -304,8 +312,7 @@ def _histogram(fig: Figure, summary: RunSummary, s: OutcomeSummary, slot: int) -
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
 
 
-def _per_point_rates_histogram(fig: Figure, s: OutcomeSummary) -> None:
-    ax = fig.add_subplot()
+def _per_point_rates_histogram(ax: Axes, s: OutcomeSummary) -> None:
     rate = s.means()
     ax.hist(
         rate[~np.isnan(rate)],
@@ -320,6 +327,33 @@ def _per_point_rates_histogram(fig: Figure, s: OutcomeSummary) -> None:
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
 
 
+def _lines(note: str) -> int:
+    return note.count("\n") + 1 if note else 0
+
+
+def _single(summary: RunSummary, s: OutcomeSummary) -> Figure:
+    """A histogram: of one point's runs, of all runs pooled, or of the points' shares."""
+    layout = summary.layout
+    name = outcome_title(s.info.name)
+    if layout.pooled and s.info.kind == "bool":
+        title = f"{name}: share of runs at each of {summary.files.points:,} points"
+        note = layout.note
+    elif layout.pooled:
+        title = f"{name}: distribution over all runs"
+        note = f"{int(s.n.sum()):,} runs; {layout.note}"
+    else:
+        point = layout.shown[0]
+        where = layout.label(point) if layout.paths else "the scenario as it is"
+        title = f"{name}: distribution over runs"
+        note = f"{int(s.n[point]):,} runs at {where}"
+    fig, ax = single_figure(9.0, 5.5, right=2.3, footnote_lines=_lines(note))
+    if layout.pooled and s.info.kind == "bool":
+        _per_point_rates_histogram(ax, s)
+    else:
+        _histogram(ax, s, len(layout.shown) if layout.pooled else 0)
+    return frame(fig, summary.files, title, note)
+
+
 def distribution_chart(sweep: Sweep, outcome: str, *, summary: RunSummary | None = None) -> Figure:
     """The distribution of ``outcome`` over each point's runs (see the module docstring)."""
     summary = summary or summarise_runs(open_files(sweep), [outcome])
@@ -327,25 +361,18 @@ def distribution_chart(sweep: Sweep, outcome: str, *, summary: RunSummary | None
     layout = summary.layout
     name = outcome_title(outcome)
     with house_style():
-        fig = new_figure()
-        if layout.pooled:
-            if s.info.kind == "bool":
-                _per_point_rates_histogram(fig, s)
-                title = f"{name}: share of runs at each of {summary.files.points:,} points"
-                note = layout.note
-            else:
-                _histogram(fig, summary, s, len(layout.shown))
-                title = f"{name}: distribution over all runs"
-                note = f"{int(s.n.sum()):,} runs; {layout.note}"
-            return frame(fig, summary.files, title, note)
-        if len(layout.shown) == 1 and s.info.kind != "bool":
-            _histogram(fig, summary, s, 0)
-            point = layout.shown[0]
-            where = layout.label(point) if layout.paths else "the scenario as it is"
-            note = f"{int(s.n[point]):,} runs at {where}"
-            return frame(fig, summary.files, f"{name}: distribution over runs", note)
-        ax = fig.add_subplot()
+        if layout.pooled or (len(layout.shown) == 1 and s.info.kind != "bool"):
+            return _single(summary, s)
         x, ticks, labels, axis = positions(summary)
+        note = "\n".join(filter(None, [_runs_note(summary, s), layout.note]))
+        tick_lines = max(label.count("\n") + 1 for label in labels)
+        fig, ax = single_figure(
+            max(9.0, 0.42 * (np.ptp(x) + 1.4) + _legend_room(summary) + 1.1),
+            5.5 + 0.2 * (tick_lines - 1),
+            right=_legend_room(summary),
+            bottom=0.38 + 0.2 * tick_lines,
+            footnote_lines=_lines(note),
+        )
         if s.info.kind == "bool":
             glyphs = _draw_rates(ax, summary, s)
             ax.set_ylabel(f"Share of runs with {outcome_phrase(outcome)} [share 0-1]")
@@ -359,5 +386,4 @@ def distribution_chart(sweep: Sweep, outcome: str, *, summary: RunSummary | None
         ax.set_xlim(x.min() - 0.7, x.max() + 0.7)
         ax.grid(axis="x", visible=False)
         hue_legend(ax, summary, glyphs)
-        note = "\n".join(filter(None, [_runs_note(summary, s), layout.note]))
         return frame(fig, summary.files, title, note)

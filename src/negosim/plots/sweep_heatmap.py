@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 
 from negosim.plots.style import house_style
 from negosim.plots.sweep_events import Event
-from negosim.plots.sweep_figure import frame, new_figure
+from negosim.plots.sweep_figure import frame, single_figure, text_inches
 from negosim.plots.sweep_labels import (
     format_value,
     outcome_phrase,
@@ -88,20 +88,30 @@ def heatmap_chart(
     values, trials = heatmap_values(summary, measure)
     grid = values[cell]
     probability = isinstance(measure, Event) or summary.outcome(measure).info.kind == "bool"
+    # the title names the measure; the colour bar says its scale
     if isinstance(measure, Event):
-        label, title = f"{measure.label} [probability]", measure.label
+        label, title = "Probability [share of runs]", measure.label
     elif probability:
-        label = f"P({outcome_phrase(measure)}) [probability]"
-        title = f"P({outcome_phrase(measure)})"
+        label, title = "Probability [share of runs]", f"P({outcome_phrase(measure)})"
     else:
         info = summary.outcome(measure).info
         title = f"Mean {outcome_phrase(measure)}"
-        label = f"{title} [{info.unit}]" if info.unit else title
+        label = f"Mean [{info.unit}]" if info.unit else "Mean"
+    n = trials[cell]
+    runs = f"{int(n.min()):,}" if n.min() == n.max() else f"{int(n.min()):,}–{int(n.max()):,}"
+    note = f"each cell: {runs} runs"
+    if probability:
+        lo, hi = wilson_interval(values * trials, trials)
+        note += f"; widest 95 % Wilson half-width {np.nanmax((hi - lo) / 2):.3f}"
+    elif not isinstance(measure, Event) and summary.outcome(measure).info.missing:
+        note += f" with a value ({summary.outcome(measure).info.missing}: left out)"
+    left = 0.75 + max(text_inches(format_value(v), 11) for v in rows) + 0.1
+    width, height = max(1.15 * len(cols), 4.5), max(0.75 * len(rows), 3.0)
+    heading = f"{title} by {_pair(row_path, col_path)}"
     with house_style():
-        fig = new_figure(
-            width=max(7.5, 1.15 * len(cols) + 4.5), height=max(5.0, 0.75 * len(rows) + 3.2)
-        )
-        ax = fig.add_subplot()
+        fig_width = max(left + width + 1.9, text_inches(heading, 16) + 0.3)
+        fig, ax = single_figure(fig_width, height + 1.6, left=left, right=1.9, bottom=0.7,
+                                footnote_lines=1)  # fmt: skip
         cmap = mpl.colormaps["viridis" if probability else "cividis"]
         finite = grid[np.isfinite(grid)]
         low, high = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
@@ -131,18 +141,11 @@ def heatmap_chart(
         ax.set_xlabel(parameter_axis(col_path, files.manifest))
         ax.set_ylabel(parameter_axis(row_path, files.manifest))
         ax.grid(False)
-        bar = fig.colorbar(image, ax=ax, shrink=0.9)
+        box = ax.get_position()
+        bar_axes = fig.add_axes((box.x1 + 0.25 / fig_width, box.y0, 0.22 / fig_width, box.height))
+        bar = fig.colorbar(image, cax=bar_axes)
         bar.set_label(label)
-        n = trials[cell]
-        runs = f"{int(n.min()):,}" if n.min() == n.max() else f"{int(n.min()):,}–{int(n.max()):,}"
-        note = f"each cell: {runs} runs"
-        if probability:
-            successes = values * trials
-            lo, hi = wilson_interval(successes, trials)
-            note += f"; widest 95 % Wilson half-width {np.nanmax((hi - lo) / 2):.3f}"
-        elif not isinstance(measure, Event) and summary.outcome(measure).info.missing:
-            note += f" with a value ({summary.outcome(measure).info.missing}: left out)"
-        return frame(fig, files, f"{title} by {_pair(row_path, col_path)}", note)
+        return frame(fig, files, heading, note)
 
 
 def _decimals(values: np.ndarray) -> int:

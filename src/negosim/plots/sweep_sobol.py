@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from negosim.plots.style import house_style
-from negosim.plots.sweep_figure import frame, new_figure
+from negosim.plots.sweep_figure import frame, legend_inches, single_figure, text_inches
 from negosim.plots.sweep_labels import outcome_phrase, parameter_name
 from negosim.plots.sweep_source import SweepFiles, SweepPlotError, open_files
 from negosim.sweep.load import Sweep
@@ -54,9 +54,26 @@ def sobol_chart(
         indices = sobol_indices(sweep, outcome, second_order=bool(design.get("second_order")))
     names = [parameter_name(str(p)) for p in indices["parameter"]]
     y = np.arange(len(names))[::-1]
+    points = files.points
+    per_base = 2 * len(names) + 2 if design.get("second_order") else len(names) + 2
+    notes = [
+        f"mean {outcome_phrase(outcome)} at each of {points:,} points "
+        f"(N = {points // per_base} base samples × {files.manifest.get('replicates', '?')} "
+        "replicates); SALib, Saltelli et al. 2010"
+    ]
+    flagged = doubtful(indices)
+    if flagged:
+        more = f" and {len(flagged) - 4} more" if len(flagged) > 4 else ""
+        notes.append(
+            "not resolved (interval outside [0, 1] or wider than the index): "
+            + ", ".join(flagged[:4])
+            + more
+        )
+    left = 0.55 + max(text_inches(n, 11) for n in names)
+    right = legend_inches([NAMES["S1"], NAMES["ST"], "outside [0, 1]"], "95 % bootstrap CI")
     with house_style():
-        fig = new_figure(width=9.5, height=max(4.5, 0.62 * len(names) + 2.6))
-        ax = fig.add_subplot()
+        fig, ax = single_figure(max(left + 6.0 + right, 10.0), max(4.5, 0.62 * len(names) + 2.6),
+                                left=left, right=right, footnote_lines=len(notes))  # fmt: skip
         for offset, kind in ((0.18, "S1"), (-0.18, "ST")):
             ax.barh(
                 y + offset,
@@ -72,30 +89,16 @@ def sobol_chart(
             )
         span = indices[["S1", "ST"]].to_numpy()
         conf = indices[["S1_conf", "ST_conf"]].to_numpy()
-        left = min(-0.05, float(np.nanmin(span - conf)) - 0.05)
-        right = max(1.05, float(np.nanmax(span + conf)) + 0.05)
-        ax.axvspan(left, 0, color="#bbbbbb", alpha=0.35, linewidth=0, label="outside [0, 1]")
-        ax.axvspan(1, right, color="#bbbbbb", alpha=0.35, linewidth=0)
+        lowest = min(-0.05, float(np.nanmin(span - conf)) - 0.05)
+        highest = max(1.05, float(np.nanmax(span + conf)) + 0.05)
+        ax.axvspan(lowest, 0, color="#bbbbbb", alpha=0.35, linewidth=0, label="outside [0, 1]")
+        ax.axvspan(1, highest, color="#bbbbbb", alpha=0.35, linewidth=0)
         ax.axvline(0, color="#333333", linewidth=1)
-        ax.set_xlim(left, right)
+        ax.set_xlim(lowest, highest)
         ax.set_yticks(y, names)
         ax.grid(axis="y", visible=False)
         ax.set_xlabel("Sobol' index [share of variance]")
         ax.set_ylabel("Parameter")
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title="95 % bootstrap CI")
-        points = files.points
-        per_base = 2 * len(names) + 2 if design.get("second_order") else len(names) + 2
-        base = points // per_base
-        notes = [
-            f"mean {outcome_phrase(outcome)} at each of {points:,} points "
-            f"(N = {base} base samples × {files.manifest.get('replicates', '?')} replicates); "
-            "SALib, Saltelli et al. 2010"
-        ]
-        flagged = doubtful(indices)
-        if flagged:
-            shown = ", ".join(flagged[:4]) + (
-                f" and {len(flagged) - 4} more" if len(flagged) > 4 else ""
-            )
-            notes.append(f"not resolved (interval outside [0, 1] or wider than the index): {shown}")
         title = f"Sobol' indices of mean {outcome_phrase(outcome)}"
         return frame(fig, files, title, "\n".join(notes))

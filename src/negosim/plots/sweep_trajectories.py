@@ -20,7 +20,8 @@ from matplotlib.ticker import MaxNLocator
 
 from negosim.plots.style import house_style
 from negosim.plots.sweep_figure import frame, legend_anchor, panel_figure
-from negosim.plots.sweep_labels import outcome_axis, outcome_title, parameter_name
+from negosim.plots.sweep_labels import format_value, outcome_axis, outcome_title, parameter_name
+from negosim.plots.sweep_points import PointLayout
 from negosim.plots.sweep_rounds import RoundSummary, Trajectory, summarise_rounds
 from negosim.plots.sweep_source import open_files
 from negosim.sweep.load import Sweep
@@ -30,23 +31,36 @@ BAND_COLOUR = "#0072B2"
 QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95]
 
 
-def _panels(summary: RoundSummary) -> tuple[list[tuple[int, str]], int, int]:
-    """(slot, panel title) per panel, and the grid's rows and columns."""
+def _panels(summary: RoundSummary) -> tuple[list[tuple[int, str]], int, int, bool]:
+    """(slot, panel title) per panel, the grid's rows and columns, and whether it is a grid.
+
+    On a grid of two parameters the panels need no titles of their own: the columns are
+    headed by the second parameter's values and the rows by the first's (facet strips).
+    """
     layout = summary.layout
     if layout.pooled:
-        return [(0, "all design points pooled")], 1, 1
+        return [(0, "all design points pooled")], 1, 1, False
     shown = layout.shown
     if layout.hue is not None:
         rows, cols = len(layout.levels(layout.group)), len(layout.levels(layout.hue))
-        panels = []
-        for _, members in layout.grouped():
-            for p in members:
-                panels.append((shown.index(p), layout.label(p)))
+        panels = [(shown.index(p), layout.label(p)) for _, m in layout.grouped() for p in m]
         if rows * cols == len(panels):
-            return panels, rows, cols
+            return panels, rows, cols, True
     cols = min(4, len(shown))
     rows = math.ceil(len(shown) / cols)
-    return [(i, layout.label(p) or "all runs") for i, p in enumerate(shown)], rows, cols
+    panels = [(i, layout.label(p) or "all runs") for i, p in enumerate(shown)]
+    return panels, rows, cols, False
+
+
+def _strips(fig: Figure, axes: np.ndarray, layout: PointLayout) -> None:
+    """Column headers (second parameter) over the top row, row labels (first) at the right."""
+    for ax, level in zip(axes[0], layout.levels(layout.hue), strict=True):
+        ax.set_title(f"{parameter_name(layout.hue)} = {format_value(level)}", fontsize=11,
+                     fontweight="normal")  # fmt: skip
+    for ax, level in zip(axes[:, -1], layout.levels(layout.group), strict=True):
+        label = f"{parameter_name(layout.group)} = {format_value(level)}"
+        ax.text(1.04, 0.5, label, transform=ax.transAxes, rotation=270, ha="left", va="center",
+                fontsize=11)  # fmt: skip
 
 
 def _discrete(trajectory: Trajectory) -> bool:
@@ -90,8 +104,6 @@ def _notes(summary: RoundSummary, trajectory: Trajectory, slots: list[int]) -> s
         f"{runs} runs per panel and round"
         + (f"; months without a value left out ({info.missing})" if info.missing else "")
     ]
-    if layout.hue is not None and not layout.pooled:
-        notes.append(f"rows: {parameter_name(layout.group)}; columns: {parameter_name(layout.hue)}")
     notes.append(layout.note)
     return "\n".join(filter(None, notes))
 
@@ -101,11 +113,12 @@ def trajectory_chart(sweep: Sweep, column: str, *, summary: RoundSummary | None 
     summary = summary or summarise_rounds(open_files(sweep), [column])
     trajectory = summary.columns[column]
     info = trajectory.info
-    panels, rows, cols = _panels(summary)
+    panels, rows, cols, faceted = _panels(summary)
     layout = summary.layout
     slots = [len(layout.shown)] if layout.pooled else [slot for slot, _ in panels]
     note = _notes(summary, trajectory, slots)
-    margins = (0.95, 2.4, 0.85, 0.6)
+    whole = info.kind != "bool" and _discrete(trajectory)
+    margins = (0.95, 2.75 if faceted else 2.4, 0.85, 0.6)
     with house_style():
         fig, axes = panel_figure(
             rows,
@@ -120,9 +133,13 @@ def trajectory_chart(sweep: Sweep, column: str, *, summary: RoundSummary | None 
                 ax.set_visible(False)
                 continue
             _draw(ax, trajectory, slots[k])
-            ax.set_title(panels[k][1], fontsize=10, fontweight="normal")
+            if not faceted:
+                ax.set_title(panels[k][1], fontsize=10, fontweight="normal")
             ax.tick_params(labelsize=10)
-            ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=whole))
+        if faceted:
+            _strips(fig, axes, layout)
         for ax in axes[-1]:
             ax.set_xlabel("Round [month]", fontsize=11)
         for ax in axes[:, 0]:
@@ -149,7 +166,7 @@ def trajectory_chart(sweep: Sweep, column: str, *, summary: RoundSummary | None 
         fig.legend(
             handles=handles,
             loc="upper left",
-            bbox_to_anchor=legend_anchor(fig, margins),
+            bbox_to_anchor=legend_anchor(fig, margins, 0.5 if faceted else 0.15),
             fontsize=10,
         )
         return frame(fig, summary.files, title, note)
