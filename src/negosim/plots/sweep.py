@@ -114,15 +114,18 @@ def charts(sweep: Sweep) -> list[tuple[str, Callable[[], Figure]]]:
     design = files.manifest["design"]
     two_d = design["method"] == "grid" and len(design["parameters"]) == 2
     events = heatmap_events(files) if two_d else []
+    stored = {c.name for c in files.columns("runs")}
+    survival = "first_deal_round" in stored  # keep.runs may leave it out
     summary = summarise_runs(
-        files, ["deal_reached", *outcomes], events, survival=True, layout=layout
+        files, ["deal_reached", *outcomes], events, survival=survival, layout=layout
     )
     columns = trajectory_columns(files)
     rounds = summarise_rounds(files, columns, layout) if columns else None
     plan: list[tuple[str, Callable[[], Figure]]] = [
-        ("agreement", lambda: agreement_chart(sweep, summary=summary)),
-        ("survival", lambda: survival_chart(sweep, summary=summary)),
+        ("agreement", lambda: agreement_chart(sweep, summary=summary))
     ]
+    if survival:
+        plan.append(("survival", lambda: survival_chart(sweep, summary=summary)))
     for name in outcomes:
         if name == "deal_reached":
             continue

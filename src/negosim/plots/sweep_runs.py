@@ -135,10 +135,9 @@ def summarise_runs(
         files.column("runs", "first_deal_round")
         deals = np.zeros((points, int(point_horizons(files).max()) + 1))
     runs = np.zeros(points)
-    columns = list(dict.fromkeys(["point", "replicate", *names, *(e.column for e in events)]))
-    if survival:
-        columns.append("first_deal_round")
-    for table in files.tables("runs", list(dict.fromkeys(columns))):
+    wanted = [*names, *(e.column for e in events), *(["first_deal_round"] if survival else [])]
+    columns = list(dict.fromkeys(["point", "replicate", *wanted]))
+    for table in files.tables("runs", columns):
         point = table["point"].to_numpy()
         runs += np.bincount(point, minlength=points)
         slot = slot_of[point]
