@@ -14,6 +14,7 @@ EPILOG = """examples:
   negosim run configs/baseline.yaml --seed 7 --out out/run7
   negosim sweep experiments/omega_commitment.yaml    a parameter sweep, results in runs/
   negosim levers                                     the lever table: docs/levers.md
+  negosim compare runs/a runs/b                      two sweeps side by side
   negosim validate configs/*.yaml                    check scenario files
   negosim list                                       concession styles, China rules, events
   negosim list columns configs/baseline.yaml         every output column, unit and meaning
@@ -171,6 +172,10 @@ def build_parser() -> argparse.ArgumentParser:
     levers.add_argument(
         "--workers", type=_positive, default=1, metavar="W", help="worker processes (default 1)"
     )
+
+    from negosim.commands import compare
+
+    compare.add_parser(sub)
 
     listing = sub.add_parser(
         "list",
@@ -347,7 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "list": _list,
     }
     try:
-        return handlers[args.command](args)
+        return handlers.get(args.command, getattr(args, "handler", None))(args)
     except ScenarioError as err:
         print(err, file=sys.stderr)
         return 2
