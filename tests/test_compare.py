@@ -145,7 +145,7 @@ def test_points_of_one_sweep_pair_under_common_random_numbers_only(sweeps):
         sweeps["crn"], sweeps["crn"], a_point={"china.omega": 0.25}, b_point={"china.omega": 0.5}
     )
     assert crn.paired and [m.label for m in crn.matches] == ["all runs"]
-    assert crn.a.label == "omega=0.25" and crn.b.label == "omega=0.5"
+    assert crn.a.label == "china.omega=0.25" and crn.b.label == "china.omega=0.5"
     plain = compare(sweeps["low"], sweeps["low"], a_point={"point": 0}, b_point={"point": 1})
     assert not plain.paired and "depends on its point's index" in plain.pairing.statement
 
@@ -331,7 +331,7 @@ def test_figures_are_drawn_with_labels_units_legend_and_footer(shifted):
     axes = fig.axes
     assert len(axes) == 2  # one panel per matched point
     assert axes[0].get_xlabel() == "Final tariff [% ad valorem]"
-    assert axes[0].get_title().startswith("omega=0\nB − A +")
+    assert axes[0].get_title().startswith("china.omega=0\nB − A +")
     assert len(axes[0].patches) > 10  # bars of both sides
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend == ["A: low", "B: high", "mean"]
@@ -362,3 +362,22 @@ def test_jupyter_summary(shifted):
     html = shifted._repr_html_()
     assert "paired: runs share seeds replicate by replicate" in html
     assert "<table" in html and "more rows in <code>.table</code>" in html
+
+
+def test_parameter_names_in_legends_are_short_but_unambiguous():
+    from negosim.compare.sides import short_names
+
+    paths = [
+        "china.omega",
+        "politics.approval.initial",
+        "issues.tariff.status_quo",
+        "issues.security_commitment.status_quo",
+        "omega",
+    ]
+    assert short_names(paths) == {
+        "china.omega": "china.omega",
+        "politics.approval.initial": "approval.initial",
+        "issues.tariff.status_quo": "tariff.status_quo",
+        "issues.security_commitment.status_quo": "security_commitment.status_quo",
+        "omega": "omega",
+    }

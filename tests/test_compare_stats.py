@@ -81,6 +81,8 @@ def test_cliffs_delta_and_hedges_g_are_their_definitions():
     b = rng.integers(1, 7, 45).astype(float)
     brute = (np.sum(b[:, None] > a[None, :]) - np.sum(b[:, None] < a[None, :])) / (60 * 45)
     assert cliffs_delta(a, b) == pytest.approx(brute, abs=1e-12)
+    u = stats.mannwhitneyu(b, a).statistic  # the same U as scipy's test
+    assert cliffs_delta(a, b) == pytest.approx(2 * u / (60 * 45) - 1, abs=1e-12)
     pooled = math.sqrt((59 * a.var(ddof=1) + 44 * b.var(ddof=1)) / 103)
     g = (b.mean() - a.mean()) / pooled * (1 - 3 / (4 * 103 - 1))
     assert hedges_g(a, b) == pytest.approx(g, rel=1e-12)

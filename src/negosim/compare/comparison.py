@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from negosim.compare.matching import Match, match_points
 from negosim.compare.outcomes import Outcome, shared_outcomes
-from negosim.compare.pairing import Pairing, aligned, detect_pairing
+from negosim.compare.pairing import Pairing, RunIndex, aligned, detect_pairing
 from negosim.compare.ranking import ALPHA, adjust_and_rank, table_row
 from negosim.compare.sides import Side, Value, default_labels, open_side, short_names
 from negosim.compare.statistics import contrast
@@ -49,8 +51,10 @@ class Comparison:
     alpha: float = ALPHA
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    runs_a: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-    runs_b: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    index_a: RunIndex | None = field(default=None, repr=False)
+    index_b: RunIndex | None = field(default=None, repr=False)
+    values_a: dict[str, NDArray[np.float64]] = field(default_factory=dict, repr=False)
+    values_b: dict[str, NDArray[np.float64]] = field(default_factory=dict, repr=False)
 
     @property
     def paired(self) -> bool:
@@ -71,11 +75,13 @@ class Comparison:
         """(A, B)."""
         return self.a, self.b
 
-    def values(self, outcome: Outcome, match: Match) -> tuple[pd.Series, pd.Series]:
-        """The outcome's values of A's and B's runs at one matched point (NaN: missing)."""
-        sub_a = self.runs_a[self.runs_a["point"].isin(match.a_points)]
-        sub_b = self.runs_b[self.runs_b["point"].isin(match.b_points)]
-        return pd.Series(outcome.values(sub_a)), pd.Series(outcome.values(sub_b))
+    def values(self, outcome: Outcome, match: Match) -> tuple[NDArray, NDArray]:
+        """The outcome's values of every run of A and of B at one matched point (NaN: missing)."""
+        assert self.index_a is not None and self.index_b is not None
+        return (
+            self.values_a[outcome.name][self.index_a.rows(match.a_points)],
+            self.values_b[outcome.name][self.index_b.rows(match.b_points)],
+        )
 
     def footer(self) -> str:
         """Provenance for figures: both experiments and their hashes (and completeness)."""
@@ -154,13 +160,20 @@ def compare(
     compared, outcome_notes = shared_outcomes(side_a, side_b, outcomes)
     matches, match_notes = match_points(side_a, side_b, pool)
     runs_a, runs_b = _runs(side_a, compared), _runs(side_b, compared)
-    pairing = detect_pairing(side_a, side_b, matches, runs_a, runs_b, paired)
+    index_a, index_b = RunIndex.of(runs_a), RunIndex.of(runs_b)
+    pairing = detect_pairing(side_a, side_b, matches, index_a, index_b, paired)
+    values_a = {o.name: o.values(runs_a) for o in compared}
+    values_b = {o.name: o.values(runs_b) for o in compared}
     rows = []
     for match in matches:
-        sub_a, sub_b = aligned(match, runs_a, runs_b, pairing.paired)
+        rows_a, rows_b = aligned(match, index_a, index_b, pairing.paired)
+        every_a, every_b = index_a.rows(match.a_points), index_b.rows(match.b_points)
         for outcome in compared:
-            va, vb = outcome.values(sub_a), outcome.values(sub_b)
-            missing = (int(pd.isna(va).sum()), int(pd.isna(vb).sum()))
+            va, vb = values_a[outcome.name][rows_a], values_b[outcome.name][rows_b]
+            missing = (
+                int(np.isnan(values_a[outcome.name][every_a]).sum()),
+                int(np.isnan(values_b[outcome.name][every_b]).sum()),
+            )
             result = contrast(outcome.kind, va, vb, pairing.paired)
             rows.append(table_row(match, outcome, result, missing, pairing.paired))
     warnings = side_a.warnings + side_b.warnings + list(pairing.notes)
@@ -179,8 +192,10 @@ def compare(
         alpha=alpha,
         warnings=warnings,
         notes=outcome_notes + match_notes,
-        runs_a=runs_a,
-        runs_b=runs_b,
+        index_a=index_a,
+        index_b=index_b,
+        values_a=values_a,
+        values_b=values_b,
     )
 
 

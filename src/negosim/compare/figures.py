@@ -26,7 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from negosim.compare.render import number, q_value
+from negosim.compare.render import interval, point_names, q_value
 from negosim.plots.style import OKABE_ITO, add_footer, axis_label, house_style
 from negosim.sweep.stats import wilson_interval
 
@@ -54,8 +54,7 @@ def _grid(n: int) -> tuple[int, int]:
 
 
 def _width(panels: int) -> float:
-    cols = _grid(panels)[1]
-    return 9.0 if cols == 1 else 6.0 * cols
+    return {1: 9.0, 2: 12.0, 3: 15.6}[_grid(panels)[1]]
 
 
 def _legend_columns(labels: list[str], width: float) -> int:
@@ -115,9 +114,8 @@ def _row(comparison: Comparison, outcome: Outcome, match: Match) -> dict | None:
 def _stat_line(row: dict | None) -> str:
     if row is None:
         return ""
-    d, lo, hi = row["difference"], row["ci95_low"], row["ci95_high"]
-    interval = f" [{number(lo, True)}, {number(hi, True)}]" if np.isfinite(lo) else ""
-    return f"B − A {number(d, True)}{interval}, q {q_value(row['p_adjusted'])}"
+    estimate = interval(row["difference"], row["ci95_low"], row["ci95_high"])
+    return f"B − A {estimate}, q {q_value(row['p_adjusted'])}"
 
 
 def _lattice(values: np.ndarray) -> bool:
@@ -207,8 +205,8 @@ def _panel(comparison: Comparison, ax: Axes, outcomes: list[Outcome], match: Mat
     a_all, b_all = [], []
     for outcome in outcomes:
         pieces = [comparison.values(outcome, m) for m in matches]
-        a_all.append(np.concatenate([p[0].to_numpy() for p in pieces]))
-        b_all.append(np.concatenate([p[1].to_numpy() for p in pieces]))
+        a_all.append(np.concatenate([p[0] for p in pieces]))
+        b_all.append(np.concatenate([p[1] for p in pieces]))
     rows = [_row(comparison, o, match) for o in outcomes] if match else []
     first = outcomes[0]
     if first.kind == "numeric":
@@ -253,7 +251,7 @@ def distribution_figure(comparison: Comparison, column: str) -> Figure:
         labels.append("mean")
     else:
         handles.append(Line2D([], [], color="#333333", marker="|", markersize=12, linestyle="none"))
-        labels.append("95 % Wilson interval")
+        labels.append("95 % Wilson interval of each side")
     space = _title_space(labels, _width(len(panels)))
     with house_style():
         fig, axes = _figure(len(panels), tick_lines, len(lines), space)
@@ -281,7 +279,7 @@ def effects_figure(comparison: Comparison, top: int = 20) -> Figure:
     """The ``top`` first rows of the ranked table as effects on one −1…1 scale."""
     table = comparison.table.head(top).iloc[::-1]
     with_point = len(comparison.matches) > 1
-    short = {m.label: m.short_label(comparison.parameter_names) for m in comparison.matches}
+    short = point_names(comparison)
     labels = [
         _short(o) + (f" · {short[p]}" if with_point else "")
         for o, p in zip(table["outcome"], table["point"], strict=True)

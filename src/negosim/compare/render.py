@@ -43,6 +43,17 @@ def number(x: object, signed: bool = False) -> str:
     return f"+{text}" if signed and v > 0 else text
 
 
+def interval(d: object, low: object, high: object) -> str:
+    """``+6.35 [+5.70, +7.01]``: the estimate and bounds to two digits of the half-width."""
+    if pd.isna(low) or pd.isna(high) or pd.isna(d):  # type: ignore[arg-type]
+        return number(d, True)
+    half = (float(high) - float(low)) / 2  # type: ignore[arg-type]
+    if half <= 0:
+        return f"{number(d, True)} [{number(low, True)}, {number(high, True)}]"
+    decimals = max(0, 1 - math.floor(math.log10(half)))
+    return "{0:+,.{3}f} [{1:+,.{3}f}, {2:+,.{3}f}]".format(d, low, high, decimals)
+
+
 def q_value(q: object) -> str:
     """An adjusted p-value: ``<0.001`` below a thousandth."""
     if q is None or pd.isna(q):  # type: ignore[arg-type]
@@ -66,10 +77,8 @@ def summary_lines(comparison: Comparison) -> list[str]:
         c.b.describe(),
         f"compared: {points} × {len(c.outcomes)} outcomes = {len(table)} rows; "
         "every difference is B − A",
-        c.pairing.statement
-        + ": "
-        + (METHODS_PAIRED if c.paired else METHODS_UNPAIRED)
-        + "; 95 % intervals",
+        c.pairing.statement,
+        "methods: " + (METHODS_PAIRED if c.paired else METHODS_UNPAIRED) + "; 95 % intervals",
         f"Benjamini–Hochberg over {tested} tests: {int(table['significant'].sum())} "
         f"differ at q < {c.alpha:g}",
     ]
@@ -78,7 +87,28 @@ def summary_lines(comparison: Comparison) -> list[str]:
     return lines
 
 
-def _display(table: pd.DataFrame, with_point: bool, full_units: bool = False) -> pd.DataFrame:
+POINT_WIDTH = 44  # beyond this a point is named by its index in the terminal
+
+
+def point_names(comparison: Comparison) -> dict[str, str]:
+    """Each matched point's label for the terminal: short parameter names, or the index.
+
+    A Sobol point of six parameters is 200 characters of values; its index (the row of
+    parameters.parquet) is what a reader looks up.
+    """
+    names = {}
+    for m in comparison.matches:
+        label = m.short_label(comparison.parameter_names)
+        if len(label) > POINT_WIDTH:
+            a, b = ";".join(map(str, m.a_points)), ";".join(map(str, m.b_points))
+            label = f"point {a}" if a == b else f"A {a} · B {b}"
+        names[m.label] = label
+    return names
+
+
+def _display(
+    table: pd.DataFrame, points: dict[str, str] | None, full_units: bool = False
+) -> pd.DataFrame:
     """The columns a reader scans: rank, outcome, point, A, B, B − A [CI], q, effect."""
     shown = pd.DataFrame(
         {
@@ -87,14 +117,12 @@ def _display(table: pd.DataFrame, with_point: bool, full_units: bool = False) ->
             "unit": table["unit"].map(lambda u: u if full_units else u.split(" (")[0]),
         }
     )
-    if with_point:
-        shown["point"] = table["point"]
+    if points is not None:
+        shown["point"] = table["point"].map(lambda p: points.get(p, p))
     shown["A"] = table["mean_a"].map(number)
     shown["B"] = table["mean_b"].map(number)
     shown["B − A [95 % CI]"] = [
-        f"{number(d, True)} [{number(lo, True)}, {number(hi, True)}]"
-        if pd.notna(lo)
-        else number(d, True)
+        interval(d, lo, hi)
         for d, lo, hi in zip(
             table["difference"], table["ci95_low"], table["ci95_high"], strict=True
         )
@@ -131,7 +159,8 @@ def terminal(comparison: Comparison, top: int = 15, files: str = "") -> str:
         "q: BH-adjusted p)"
     )
     parts = [*summary_lines(comparison), "", title + ":"]
-    parts.append(_aligned(_display(shown, with_point), {"outcome", "unit", "point"}))
+    points = point_names(comparison) if with_point else None
+    parts.append(_aligned(_display(shown, points), {"outcome", "unit", "point"}))
     if files:
         parts += ["", files]
     return "\n".join(parts)
@@ -176,7 +205,7 @@ def markdown(comparison: Comparison, figures: list[str] | None = None) -> str:
         "below A. Methods and references: docs/compare.md.",
         "",
     ]
-    shown = _display(c.table, True, full_units=True)
+    shown = _display(c.table, {}, full_units=True)
     shown["n"] = [
         f"{int(p):,} pairs" if pd.notna(p) else f"{a:,} / {b:,}"
         for p, a, b in zip(c.table["n_pairs"], c.table["n_a"], c.table["n_b"], strict=True)
@@ -196,7 +225,8 @@ def markdown(comparison: Comparison, figures: list[str] | None = None) -> str:
 def html_summary(comparison: Comparison, top: int = 10) -> str:
     """Jupyter's view: the header lines and the first rows of the ranked table."""
     head = "".join(f"<li>{html.escape(line)}</li>" for line in summary_lines(comparison))
-    table = _display(comparison.table.head(top), len(comparison.matches) > 1)
+    points = point_names(comparison) if len(comparison.matches) > 1 else None
+    table = _display(comparison.table.head(top), points)
     more = len(comparison.table) - len(table)
     tail = f"<p>… {more} more rows in <code>.table</code></p>" if more > 0 else ""
     return (

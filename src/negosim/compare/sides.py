@@ -225,15 +225,16 @@ def open_side(
 
 
 def short_names(paths: list[str]) -> dict[str, str]:
-    """Each dotted path's shortest tail that no other path ends with (for legends).
+    """Each dotted path's shortest tail of two or more parts no other path ends with.
 
-    ``issues.security_commitment.status_quo`` is ``status_quo`` next to ``china.omega``,
-    and ``security_commitment.status_quo`` next to ``issues.tariff.status_quo``.
+    ``issues.security_commitment.status_quo`` is ``security_commitment.status_quo`` and
+    ``politics.approval.initial`` is ``approval.initial``: two parts say what a value is
+    (``initial`` alone would not), the rest is where the file keeps it.
     """
     names = {}
     for path in paths:
         parts = path.split(".")
-        for size in range(1, len(parts) + 1):
+        for size in range(min(2, len(parts)), len(parts) + 1):
             tail = ".".join(parts[-size:])
             if not any(o != path and (o == tail or o.endswith("." + tail)) for o in paths):
                 break

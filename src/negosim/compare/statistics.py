@@ -107,9 +107,16 @@ def _spread(a: Array, b: Array) -> dict[str, float]:
 
 
 def cliffs_delta(a: Array, b: Array) -> float:
-    """P(B > A) − P(B < A) over all pairs of values, from scipy's U statistic of B."""
-    u = stats.mannwhitneyu(b, a, alternative="two-sided").statistic
-    return float(2.0 * u / (len(a) * len(b)) - 1.0)
+    """P(B > A) − P(B < A) over all pairs of values: 2U/(n_A n_B) − 1.
+
+    U of B is its rank sum in the pooled sample (mid-ranks for ties) less n_B(n_B + 1)/2,
+    the statistic ``scipy.stats.mannwhitneyu`` reports, from ``rankdata`` alone (a tenth
+    of the time of the full test, which the paired case does not need).
+    """
+    n_a, n_b = len(a), len(b)
+    ranks = stats.rankdata(np.concatenate([b, a]))
+    u = float(ranks[:n_b].sum()) - n_b * (n_b + 1) / 2.0
+    return 2.0 * u / (n_a * n_b) - 1.0
 
 
 def hedges_g(a: Array, b: Array) -> float:
@@ -226,7 +233,7 @@ def numeric_paired(a: Array, b: Array) -> Contrast:
         test="Wilcoxon signed-rank (Pratt)",
         statistic=w,
         p_value=p,
-        effect=cliffs_delta(a, b),
+        effect=cliffs_delta(a, b) if np.any(d) else 0.0,
         effect_measure="Cliff's delta",
         hedges_g=hedges_g(a, b),
         b_higher=float(np.mean(d > 0)),
