@@ -381,3 +381,11 @@ def test_parameter_names_in_legends_are_short_but_unambiguous():
         "issues.security_commitment.status_quo": "security_commitment.status_quo",
         "omega": "omega",
     }
+
+
+def test_parameter_values_match_across_files_as_numbers():
+    from negosim.compare.matching import _normal
+
+    assert _normal(np.int64(1)) == _normal(1.0) == _normal(1)
+    assert _normal(0.1 + 0.2) == _normal(0.3)  # float rounding is not another point
+    assert _normal(np.bool_(True)) is True and _normal("hawk") == "hawk"

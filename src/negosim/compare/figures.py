@@ -48,6 +48,23 @@ PANEL_HEIGHT, PANEL_TITLE, TICK_LINE, X_LABEL = 3.4, 0.55, 0.21, 0.45
 LEFT, RIGHT, GAP = 0.95, 0.3, 1.0
 
 
+#: Words of column names that are names or acronyms ("us_utility" is the US's utility).
+PROPER = {
+    "us": "US",
+    "ks": "KS",
+    "nash": "Nash",
+    "japan": "Japan",
+    "china": "China",
+    "nikkei": "Nikkei",
+    "usdjpy": "USD/JPY",
+}
+
+
+def _words(column: str) -> str:
+    """A column name with its proper names capitalised, for :func:`axis_label`."""
+    return "_".join(PROPER.get(word, word) for word in column.split("_"))
+
+
 def _grid(n: int) -> tuple[int, int]:
     cols = 1 if n == 1 else 2 if n in (2, 4) else 3
     return math.ceil(n / cols), cols
@@ -137,8 +154,9 @@ def _numeric(ax: Axes, a: np.ndarray, b: np.ndarray) -> None:
         for offset, (side, x) in zip((-0.5, 0.5), (("A", a), ("B", b)), strict=True):
             share = [np.mean(x == v) if len(x) else 0.0 for v in values]
             ax.bar(values + offset * width, share, width=width, color=COLOURS[side])
-        if len(values) <= 13:
-            ax.set_xticks(values, [f"{v:g}" for v in values])
+        grid = np.arange(values[0], values[-1] + step / 2, step)  # every step, seen or not
+        if len(grid) <= 13:
+            ax.set_xticks(grid, [f"{v:g}" for v in grid])
     else:
         edges = np.histogram_bin_edges(both, bins="fd")
         if len(edges) - 1 > MAX_BINS or len(edges) < 6:
@@ -212,13 +230,13 @@ def _panel(comparison: Comparison, ax: Axes, outcomes: list[Outcome], match: Mat
     if first.kind == "numeric":
         a, b = a_all[0][np.isfinite(a_all[0])], b_all[0][np.isfinite(b_all[0])]
         _numeric(ax, a, b)
-        ax.set_xlabel(axis_label(first.column, first.unit))
+        ax.set_xlabel(axis_label(_words(first.column), first.unit))
     else:
         names = [o.label or "" for o in outcomes]
         qs = [q_value(r["p_adjusted"]) if r else "" for r in rows] or [""] * len(outcomes)
         _shares(ax, a_all, b_all, names, qs)
         if first.label is not None:
-            ax.set_xlabel(axis_label(first.column))
+            ax.set_xlabel(axis_label(_words(first.column)))
     if match is None:
         title = f"all {len(comparison.matches)} matched points pooled (statistics per point: table)"
     else:
@@ -257,7 +275,7 @@ def distribution_figure(comparison: Comparison, column: str) -> Figure:
         fig, axes = _figure(len(panels), tick_lines, len(lines), space)
         for ax, match in zip(axes, panels, strict=True):
             _panel(comparison, ax, outcomes, match)
-        _heading(fig, f"{axis_label(first.column)}: A and B", handles, labels)
+        _heading(fig, f"{axis_label(_words(first.column))}: A and B", handles, labels)
         add_footer(fig, "\n".join(lines))
     return fig
 

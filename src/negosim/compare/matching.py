@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from negosim.compare.errors import IncomparableError
 from negosim.compare.sides import POINT, Side
 
@@ -53,10 +55,10 @@ def _shown(value: object) -> str:
 
 
 def _normal(value: object) -> object:
-    """A value made comparable across files (floats to 12 significant digits)."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
+    """A value made comparable across files: numbers (1 and 1.0 alike) to 12 digits."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | float | np.integer | np.floating):
         return float(f"{float(value):.12g}")
     return str(value)
 

@@ -18,7 +18,6 @@ holds an earlier comparison is replaced, files it listed that this one does not 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -85,7 +84,7 @@ def _record(comparison: Comparison, files: list[str], command: Sequence[str] | N
         "warnings": c.warnings,
         "notes": c.notes,
         "versions": versions(),
-        "command": list(command) if command is not None else list(sys.argv),
+        "command": list(command) if command is not None else None,
         "written": datetime.now(UTC).isoformat(timespec="seconds"),
         "files": files,
     }
@@ -100,6 +99,7 @@ def write_comparison(
 ) -> list[Path]:
     """Write the comparison's files under ``out``; return their paths (the record last)."""
     out = Path(out)
+    formats = list(dict.fromkeys(formats))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise SelectionError(f"--format {', '.join(unknown)}: allowed: {', '.join(FORMATS)}")
