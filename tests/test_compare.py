@@ -389,3 +389,23 @@ def test_parameter_values_match_across_files_as_numbers():
     assert _normal(np.int64(1)) == _normal(1.0) == _normal(1)
     assert _normal(0.1 + 0.2) == _normal(0.3)  # float rounding is not another point
     assert _normal(np.bool_(True)) is True and _normal("hawk") == "hawk"
+
+
+def test_an_interrupted_comparison_is_replaced_and_numpy_selections_are_recorded(sweeps, tmp_path):
+    out = tmp_path / "again"
+    (out / "figures").mkdir(parents=True)
+    (out / "comparison.csv").write_text("half written")  # no record: the write was cut short
+    (out / "figures" / "final_tariff.png").write_bytes(b"")
+    selection = {"china.omega": np.float64(1.0)}
+    c = compare(
+        sweeps["low"],
+        sweeps["high"],
+        a_point=selection,
+        b_point=selection,
+        outcomes=["deal_reached"],
+    )
+    write_comparison(c, out, figures=False)
+    record = json.loads((out / "comparison.json").read_text())
+    assert record["sides"]["A"]["selection"] == {"china.omega": 1.0}
+    assert not (out / "figures" / "final_tariff.png").exists()  # the interrupted run's
+    assert pd.read_csv(out / "comparison.csv")["outcome"].tolist() == ["deal_reached"]

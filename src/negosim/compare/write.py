@@ -11,8 +11,8 @@ Layout::
 Every file is written under a temporary name and renamed into place; the record is
 written last, so a directory with ``comparison.json`` is complete. A directory that holds
 something else (a sweep, a user's files) is refused rather than written into; one that
-holds an earlier comparison is replaced, files it listed that this one does not make
-(figures of outcomes no longer compared) are removed.
+holds an earlier comparison (or the files of an interrupted one) is replaced, and files it
+listed that this one does not make (figures of outcomes no longer compared) are removed.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from negosim.results import atomic_path, versions
 
 RECORD = "comparison.json"
 FORMATS = ("png", "svg", "pdf")
+#: What a comparison writes at the top of OUT (an interrupted one may lack the record).
+OURS = {"comparison.csv", "comparison.md", RECORD, "figures"}
 
 
 def _check_out(out: Path) -> list[str]:
@@ -43,12 +45,25 @@ def _check_out(out: Path) -> list[str]:
             return list(json.loads(record.read_text(encoding="utf-8")).get("files", []))
         except (UnicodeDecodeError, json.JSONDecodeError):
             return []
-    if any(not p.name.startswith(".") for p in out.iterdir()):
+    others = [p for p in out.iterdir() if not p.name.startswith(".") and p.name not in OURS]
+    figures = out / "figures"
+    if figures.is_dir():  # an interrupted comparison left figures, and nothing else, there
+        others += [p for p in figures.iterdir() if p.suffix.lstrip(".") not in FORMATS]
+    if others:
         what = "a sweep" if (out / "manifest.json").exists() else "other files"
         raise SelectionError(
             f"--out {out}: holds {what} and no earlier comparison; choose an empty or new directory"
         )
-    return []
+    left = [p for p in (out / "comparison.csv", out / "comparison.md") if p.exists()]
+    if figures.is_dir():
+        left += list(figures.iterdir())
+    return [str(p.relative_to(out)) for p in left]
+
+
+def _plain(value: object) -> object:
+    """A numpy scalar (a selection given from Python) as a JSON value."""
+    item = getattr(value, "item", None)
+    return item() if callable(item) else str(value)
 
 
 def _record(comparison: Comparison, files: list[str], command: Sequence[str] | None) -> dict:
@@ -135,6 +150,7 @@ def write_comparison(
             path.unlink(missing_ok=True)
     with atomic_path(out / RECORD) as tmp:
         record = _record(comparison, [*names, RECORD], command)
-        tmp.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        text = json.dumps(record, indent=2, ensure_ascii=False, default=_plain)
+        tmp.write_text(text + "\n", encoding="utf-8")
     written.append(out / RECORD)
     return written
