@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from numpy.typing import NDArray
 
+from negosim.compare.errors import UnreadableSweepError
 from negosim.compare.matching import Match, match_points
 from negosim.compare.outcomes import Outcome, shared_outcomes
 from negosim.compare.pairing import Pairing, RunIndex, aligned, detect_pairing
@@ -126,9 +128,12 @@ def _runs(side: Side, outcomes: list[Outcome]) -> pd.DataFrame:
     """The side's runs at its chosen points: keys and the compared columns only."""
     columns = ["point", "replicate", "seed", *dict.fromkeys(o.column for o in outcomes)]
     points = [int(p) for p in side.points["point"]]
-    frame = pd.read_parquet(
-        side.sweep.root / "runs", columns=columns, filters=[("point", "in", points)]
-    )
+    try:
+        frame = pd.read_parquet(
+            side.sweep.root / "runs", columns=columns, filters=[("point", "in", points)]
+        )
+    except (OSError, pa.ArrowException) as err:
+        raise UnreadableSweepError(f"{side.sweep.root}/runs: cannot be read ({err})") from None
     return frame.sort_values(["point", "replicate"], kind="stable").reset_index(drop=True)
 
 
