@@ -16,6 +16,7 @@ EPILOG = """examples:
   negosim report out/run7                           one self-contained HTML report
   negosim sweep experiments/omega_commitment.yaml    a parameter sweep, results in runs/
   negosim levers                                     the lever table: docs/levers.md
+  negosim compare runs/a runs/b                      two sweeps side by side
   negosim validate configs/*.yaml                    check scenario files
   negosim list                                       concession styles, China rules, events
   negosim list columns configs/baseline.yaml         every output column, unit and meaning
@@ -178,6 +179,10 @@ def build_parser() -> argparse.ArgumentParser:
     levers.add_argument(
         "--workers", type=_positive, default=1, metavar="W", help="worker processes (default 1)"
     )
+
+    from negosim.commands import compare
+
+    compare.add_parser(sub)
 
     listing = sub.add_parser(
         "list",
