@@ -71,3 +71,38 @@ def test_report_of_a_directory_without_results_is_refused(tmp_path, capsys, kind
     assert code == 2 and stdout == ""
     assert str(target) in stderr and "Traceback" not in stderr
     assert not (target / "report.html").exists()
+
+
+def test_compare_report_holds_the_pairing_the_ranked_table_and_the_figures(tmp_path, capsys):
+    """`negosim compare A B --report`: the same self-contained page, from the files the
+    comparison wrote (two tiny sweeps on the same seeds, ω 0 against 1)."""
+    from conftest import write
+    from negosim.sweep.experiment import load_experiment
+    from negosim.sweep.runner import run_sweep
+
+    dirs = []
+    for omega in (0.0, 1.0):
+        text = (
+            f"name: omega_{int(omega)}\nscenario: {BASELINE}\nseed: 5\nreplicates: 30\n"
+            f"rounds: 12\ndesign:\n  method: grid\n  parameters:\n"
+            f"    china.omega: {{values: [{omega}]}}\n"
+        )
+        experiment = load_experiment(write(tmp_path, text, f"omega_{int(omega)}.yaml"))
+        run_sweep(experiment, tmp_path / f"s{int(omega)}", executor="inline", progress=False)
+        dirs.append(tmp_path / f"s{int(omega)}")
+    out = tmp_path / "cmp"
+    args = ["compare", *dirs, "--out", out, "--outcomes", "deal_reached,china_max_level"]
+    args += ["--a-point", "point=0", "--b-point", "point=0"]
+    code, stdout, stderr = cli(capsys, *args, "--report")
+    assert code == 0, stderr
+    assert f"wrote {out / 'report.html'}" in stdout
+    text = (out / "report.html").read_text(encoding="utf-8")
+    record = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
+    assert record["pairing"] in text.replace("&#x27;", "'")
+    assert "china_max_level" in text and "deal_reached" in text
+    images = re.findall(r'<img [^>]*src="([^"]+)"', text)
+    assert len(images) == 3 and all(s.startswith("data:image/png;base64,") for s in images)
+    assert not re.search(r'(src|href)="(https?:)?//', text)
+    # the report is the comparison's own file: comparing again into OUT is allowed
+    code, _, _ = cli(capsys, *args, "--report", tmp_path / "elsewhere.html")
+    assert code == 0 and (tmp_path / "elsewhere.html").is_file()
