@@ -106,3 +106,28 @@ def test_compare_report_holds_the_pairing_the_ranked_table_and_the_figures(tmp_p
     # the report is the comparison's own file: comparing again into OUT is allowed
     code, _, _ = cli(capsys, *args, "--report", tmp_path / "elsewhere.html")
     assert code == 0 and (tmp_path / "elsewhere.html").is_file()
+
+
+def test_report_of_a_sweep_has_provenance_charts_and_tables_equal_to_pandas(tmp_path, capsys):
+    from conftest import write
+    from negosim.sweep import load_sweep
+    from negosim.sweep.experiment import load_experiment
+    from negosim.sweep.runner import run_sweep
+
+    text = (
+        f"name: tiny\nscenario: {BASELINE}\nseed: 3\nreplicates: 25\nrounds: 12\n"
+        "design:\n  method: grid\n  parameters:\n    china.omega: {values: [0.0, 1.0]}\n"
+    )
+    run_sweep(
+        load_experiment(write(tmp_path, text)), tmp_path / "s", executor="inline", progress=False
+    )
+    code, _, _ = cli(capsys, "report", tmp_path / "s")
+    assert code == 0
+    html = (tmp_path / "s" / "report.html").read_text(encoding="utf-8")
+    manifest = json.loads((tmp_path / "s" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["identity"] in html and "negosim sweep: tiny" in html
+    assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', html)) >= 5
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    runs = load_sweep(tmp_path / "s").runs
+    for omega, rate in runs.groupby("china.omega")["deal_reached"].mean().items():
+        assert f"{rate:,.3f}" in html, (omega, rate)  # the agreement table, per point

@@ -102,13 +102,16 @@ def table(frame: pd.DataFrame, digits: int = 3, max_rows: int | None = None) -> 
         for c in shown.columns
     )
     lines = []
-    for _, row in shown.iterrows():
+    values = {c: shown[c].tolist() for c in shown.columns}  # per column: no upcasting
+    for i in range(len(shown)):
         cells = []
         for column in shown.columns:
-            value = row[column]
+            value = values[column][i]
             numeric = pd.api.types.is_numeric_dtype(shown[column])
             if pd.isna(value):
                 text = "—"
+            elif isinstance(value, bool):
+                text = "yes" if value else "no"
             elif numeric and isinstance(value, float):
                 text = f"{value:,.{digits}f}"
             elif numeric:
