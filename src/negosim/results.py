@@ -20,6 +20,7 @@ import numpy as np
 
 from negosim.columns import Column, python_rows
 from negosim.outcomes import Columns
+from negosim.provenance import code_identity, command_line
 from negosim.scenario import Scenario
 
 
@@ -138,6 +139,7 @@ def write_summary_json(
     summary: Columns,
     table_file: Path,
     columns: Sequence[Column],
+    command: Sequence[str] | None = None,
 ) -> Path:
     """summary.json: the scenario, its hash, the seeds, versions, and each run's outcomes.
 
@@ -146,6 +148,8 @@ def write_summary_json(
     has no NaN. The scenario is recorded three ways: the file's own text, the chain of files
     it was merged from (an overlay and its bases), and the resolved scenario with every
     default, so the record answers "what ran" without the files or the code's defaults.
+    It also names the code (``negosim.provenance.code_identity``: git commit and dirty flag,
+    hash of the sources) and the command (``command``, default ``sys.argv``, and the cwd).
     """
     runs = [
         {name: _plain(value) for name, value in row.items()}
@@ -156,6 +160,8 @@ def write_summary_json(
         "seeds": seeds,
         "rounds": rounds,
         "versions": versions(),
+        "code": code_identity(),
+        "command": command_line(command),
         "per_round_table": table_file.name,
         "runs": runs,
     }
