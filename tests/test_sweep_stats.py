@@ -18,55 +18,17 @@ import pandas as pd
 import pytest
 from scipy import stats as scipy_stats
 
-from conftest import BASELINE, write
+from conftest import BASELINE, SOBOL_DOMINANT, SOBOL_INDEPENDENT, write
 from negosim.scenario import ScenarioError
-from negosim.sweep import Sweep, load_experiment, load_sweep, run_sweep
+from negosim.sweep import Sweep, load_experiment, run_sweep
 from negosim.sweep.report import format_report
 from negosim.sweep.seeds import derive_seeds
 from negosim.sweep.stats import index_warnings, sobol_indices
 from negosim.sweep.store import SweepDirectoryError
 from negosim.sweep.variance import SHARES, noise_table, variance_shares
 
-SOBOL = f"""\
-name: dominant
-scenario: {BASELINE}
-seed: 6
-replicates: 8
-rounds: 12
-design:
-  method: sobol
-  samples: 16
-  parameters:
-    china.omega: {{min: 0.0, max: 1.0}}
-    markets.nikkei_on_deal: {{min: 0.0, max: 7.0}}
-keep:
-  rounds: none
-report: [deal_reached, china_max_level, final_nikkei]
-"""
-# Half the points (a cheaper fixture): the noise it shows needs no more.
-INDEPENDENT = SOBOL.replace("seed: 6\n", "seed: 6\ncommon_random_numbers: false\n").replace(
-    "samples: 16", "samples: 8"
-)
+SOBOL, INDEPENDENT = SOBOL_DOMINANT, SOBOL_INDEPENDENT
 OMEGA, MARKET = "china.omega", "markets.nikkei_on_deal"
-
-
-def _sweep(tmp_path_factory, name: str, text: str):
-    directory = tmp_path_factory.mktemp(name)
-    experiment = load_experiment(write(directory, text))
-    run_sweep(experiment, directory / "out", executor="inline", progress=False)
-    return experiment, load_sweep(directory / "out")
-
-
-@pytest.fixture(scope="session")
-def crn_sobol(tmp_path_factory):
-    """A Sobol sweep with the default seeding (common random numbers)."""
-    return _sweep(tmp_path_factory, "crn", SOBOL)
-
-
-@pytest.fixture(scope="session")
-def independent_sobol(tmp_path_factory):
-    """The same design with independent seeds per point."""
-    return _sweep(tmp_path_factory, "independent", INDEPENDENT)
 
 
 # --- the default seeding ------------------------------------------------------------------
