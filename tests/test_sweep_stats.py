@@ -133,7 +133,13 @@ def test_a_sobol_report_warns_about_indices_and_noise(independent_sobol, crn_sob
     assert "warning: replicate noise is about" in report
     assert "a parameter with no effect at all would get ST" in report
     _, crn = crn_sobol
-    assert "(common random numbers)" in format_report(crn, ["china_max_level"])
+    calm = format_report(crn, ["china_max_level"])
+    assert "(common random numbers)" in calm
+    noise = noise_table(crn, ["china_max_level"])["mean_noise_share"].iloc[0]
+    assert noise > 0.1  # 8 replicates: the responses to ω still differ between replicates
+    assert f"replicate noise is about {noise:.0%}" in calm
+    assert "the indices of the parameters that act carry that noise" in calm
+    assert "a parameter with no effect at all" not in calm  # it gets 0 on common seeds
 
 
 # --- warnings on known cases ---------------------------------------------------------------

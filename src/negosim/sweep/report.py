@@ -29,7 +29,7 @@ DEFAULT_ROWS = 20
 #: The folder of a sweep's directory that holds the full tables.
 TABLES = "tables"
 #: Above this share of the per-point means' variance, replicate noise is called out: an
-#: inert parameter's total index is about that share (see _sobol_lines).
+#: inert parameter's total index is about that share with independent seeds (_sobol_lines).
 NOISY_MEANS = 0.1
 FLOAT = "{:.3f}".format
 
@@ -180,7 +180,7 @@ def _variance_lines(noise: pd.DataFrame, common: bool) -> list[str]:
     return lines
 
 
-def _sobol_lines(tables: ReportTables, outcome: str) -> list[str]:
+def _sobol_lines(tables: ReportTables, outcome: str, common: bool) -> list[str]:
     if outcome in tables.sobol_skipped:
         return ["", f"Sobol indices of {outcome}: not computed ({tables.sobol_skipped[outcome]})"]
     assert tables.sobol is not None  # an outcome is either skipped or has indices
@@ -200,7 +200,13 @@ def _sobol_lines(tables: ReportTables, outcome: str) -> list[str]:
             "intervals"
         )
     noise = tables.noise.set_index("outcome")["mean_noise_share"].get(outcome, np.nan)
-    if noise > NOISY_MEANS:
+    if noise > NOISY_MEANS and common:
+        lines.append(
+            f"warning: replicate noise is about {noise:.0%} of the variance of the per-point "
+            f"means of {outcome} (replicates respond differently to the parameters): the "
+            "indices of the parameters that act carry that noise; more replicates lower it"
+        )
+    elif noise > NOISY_MEANS:
         lines.append(
             f"warning: replicate noise is about {noise:.0%} of the variance of the per-point "
             f"means of {outcome}: a parameter with no effect at all would get ST ≈ {noise:.2f} "
@@ -242,10 +248,11 @@ def format_report(
             + ":",
             short_table(block, "mean", max_rows, written.get("distributions")),
         ]
-    parts += _variance_lines(tables.noise, bool(sweep.manifest.get("common_random_numbers")))
+    common = bool(sweep.manifest.get("common_random_numbers"))
+    parts += _variance_lines(tables.noise, common)
     if sweep.manifest["design"]["method"] == "sobol":
         for outcome in outcomes:
-            parts += _sobol_lines(tables, outcome)
+            parts += _sobol_lines(tables, outcome, common)
     return "\n".join(parts)
 
 
