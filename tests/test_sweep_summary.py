@@ -95,3 +95,12 @@ def test_an_interrupted_sweep_says_how_many_chunks_are_there(grid, tmp_path):
     empty = load_sweep(copy).summary()
     assert "incomplete: 0 of 5 chunks" in empty
     assert "agreement:  no runs on disk yet" in empty and "outcomes:   none on disk yet" in empty
+
+
+def test_the_repr_of_a_damaged_directory_does_not_raise(grid, tmp_path):
+    _, sweep = grid
+    copy = shutil.copytree(sweep.root, tmp_path / "damaged")
+    (copy / "parameters.parquet").unlink()
+    text = repr(load_sweep(copy))
+    assert text.startswith(f"Sweep({str(copy)!r}) (no summary: ")
+    assert "parameters.parquet" in text

@@ -87,7 +87,10 @@ class Sweep:
         return sweep_summary(self).text()
 
     def __repr__(self) -> str:
-        return self.summary()
+        try:  # a repr must not raise, even for a damaged directory
+            return self.summary()
+        except Exception as err:
+            return f"Sweep({str(self.root)!r}) (no summary: {type(err).__name__}: {err})"
 
     def _repr_html_(self) -> str:
         """The summary as a small HTML table, which Jupyter shows for a cell's last value."""
