@@ -151,3 +151,11 @@ def test_the_cli_writes_the_tables_and_prints_the_short_report(crn_sobol, tmp_pa
         agreement_table(load_sweep(out)).to_string(index=False, float_format="{:.3f}".format)
         in full
     )
+
+
+def test_format_report_is_still_importable_from_stats():
+    from negosim.sweep import stats
+
+    assert stats.format_report is format_report
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        stats.nothing  # noqa: B018

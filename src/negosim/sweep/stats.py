@@ -163,3 +163,12 @@ def sobol_indices(sweep: Sweep, outcome: str, second_order: bool = False) -> pd.
     )
     table["warning"] = index_warnings(table)
     return table
+
+
+def __getattr__(name: str) -> object:
+    """``format_report`` moved to :mod:`negosim.sweep.report`; it stays importable from here."""
+    if name == "format_report":
+        from negosim.sweep.report import format_report
+
+        return format_report
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
