@@ -37,6 +37,8 @@ def test_report_of_a_run_embeds_everything_it_shows(run_dir, capsys):
     assert document["scenario"]["sha256"] in text
     assert document["scenario"]["resolved_sha256"] in text
     assert str(document["seeds"][0]) in text
+    assert document["code"]["source_sha256"] in text  # the code that ran
+    assert " ".join(document["command"]["argv"]) in text  # and how it was called
     # every chart of `negosim plot` is embedded, none is linked
     images = re.findall(r'<img [^>]*src="([^"]+)"', text)
     assert len(images) == 5

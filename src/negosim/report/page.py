@@ -88,6 +88,28 @@ def figure(path: Path, caption: str = "") -> str:
     return f"<figure>{inner}{cap}</figure>"
 
 
+def code_and_command(record: Mapping[str, Any]) -> dict[str, str]:
+    """The code identity and command line a result recorded (negosim.provenance), in words."""
+    items: dict[str, str] = {}
+    code = record.get("code")
+    if isinstance(code, Mapping):
+        parts = [f"negosim {code.get('version', '?')}"]
+        if code.get("commit"):
+            dirty = " (uncommitted changes)" if code.get("dirty") else ""
+            parts.append(f"git commit {code['commit']}{dirty}")
+        for key in ("source_sha256",):
+            if code.get(key):
+                parts.append(f"sources SHA-256 {code[key]}")
+        items["code"] = ", ".join(parts)
+    command = record.get("command")
+    if isinstance(command, Mapping):
+        items["command"] = " ".join(str(a) for a in command.get("argv", []))
+        items["working directory"] = str(command.get("cwd", "?"))
+    elif isinstance(command, list):
+        items["command"] = " ".join(str(a) for a in command)
+    return items
+
+
 def key_values(items: Mapping[str, Any]) -> str:
     """A two-column table of labels and values."""
     rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in items.items())

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from negosim.report.page import figure, key_values, page, table
+from negosim.report.page import code_and_command, figure, key_values, page, table
 
 #: Per-point tables longer than this are cut in the report (the files hold every row).
 MAX_ROWS = 40
@@ -38,16 +38,7 @@ def provenance(manifest: dict[str, Any]) -> dict[str, Any]:
         "started": manifest.get("started"),
         "finished": manifest.get("finished") or "not finished (incomplete sweep)",
     }
-    for key in ("code", "command"):
-        value = manifest.get(key)
-        if value:
-            items[key] = (
-                " ".join(value)
-                if isinstance(value, list)
-                else ", ".join(f"{k} {v}" for k, v in value.items())
-                if isinstance(value, dict)
-                else value
-            )
+    items.update(code_and_command(manifest))
     versions = manifest.get("versions") or {}
     items["versions"] = ", ".join(f"{k} {v}" for k, v in versions.items())
     return items
