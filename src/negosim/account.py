@@ -61,13 +61,14 @@ def _response(row: dict[str, float], responder: str) -> str:
     if reason == Reason.OUTSIDE_WIN_SET:
         return (
             f"{SIDE_NAMES[responder]}: {reason.label} (U {u:.3f} meets target {target:.3f}, "
-            f"but political cost {row['political_cost']:.3f} > win-set {row['win_set']:.3f})"
+            f"but political cost {row['political_cost']:.3f} > win-set "
+            f"{row['decision_win_set']:.3f})"
         )
     if reason == Reason.FAILED_RATIFICATION:
         return (
             f"{SIDE_NAMES[responder]}: accepted ({numbers}); the Diet failed to ratify "
             f"(P_rat {row['ratification_probability']:.2f}, political cost "
-            f"{row['political_cost']:.3f} vs win-set {row['win_set']:.3f})"
+            f"{row['political_cost']:.3f} vs win-set {row['decision_win_set']:.3f})"
         )
     return reason.label
 
@@ -76,6 +77,9 @@ def round_lines(model: NegotiationModel, replicate: int, round_index: int) -> li
     """The account of one round of one replicate."""
     rec = model.history[round_index - 1]
     row = {name: col[replicate] for name, col in rec.columns.items()}
+    # The K Japan's leader and the Diet used at the table (the column is the end of month's).
+    used = rec.context.get("win_set", rec.columns["win_set"])
+    row["decision_win_set"] = np.asarray(used)[replicate]
     spec = model.spec
     side = ("us", "japan")[int(row["proposer"])]
     responder = "japan" if side == "us" else "us"

@@ -14,6 +14,7 @@ EPILOG = """examples:
   negosim run configs/baseline.yaml --seed 7 --out out/run7
   negosim plot out/run7                             charts of a run (or of a sweep's DIR)
   negosim report out/run7                           one self-contained HTML report
+  negosim run configs/baseline.yaml --explain --round 6   why round 6 ended as it did
   negosim sweep experiments/omega_commitment.yaml    a parameter sweep, results in runs/
   negosim levers                                     the lever table: docs/levers.md
   negosim compare runs/a runs/b                      two sweeps side by side
@@ -81,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write DIR/rounds.parquet (or .csv) and DIR/summary.json",
     )
     run.add_argument("--quiet", action="store_true", help="print only the summary")
+    from negosim.commands import explain
+
+    explain.add_run_options(run)
 
     validate = sub.add_parser(
         "validate",
@@ -216,6 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _run(args: argparse.Namespace) -> int:
     from negosim.account import account, summary_lines
     from negosim.columns import declared_for
+    from negosim.commands import explain
     from negosim.model import NegotiationModel
     from negosim.outcome_space import outcome_spaces
     from negosim.outcomes import round_table, summarize
@@ -224,10 +229,17 @@ def _run(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.config)
     seed = args.seed if args.seed is not None else scenario.spec.seed
+    explaining = explain.wanted(args)
+    problem = explain.round_problem(args, args.rounds or scenario.spec.protocol.rounds)
+    if explaining and problem:
+        print(problem, file=sys.stderr)
+        return 2
     model = NegotiationModel(scenario, seeds=[seed], rounds=args.rounds).run()
     summary = summarize(model)
     story = account(model, summary)
-    if args.quiet:
+    if explaining:
+        print(explain.output(args, model, summary), end="")
+    elif args.quiet:
         print("\n".join(summary_lines(model, summary, 0)))
     else:
         print(story, end="")
@@ -245,7 +257,9 @@ def _run(args: argparse.Namespace) -> int:
             command=args.argv,
             account=[story],
         )
-        print(f"\nwrote {table} and {path}")
+        if explaining:
+            path = f"{path} and {explain.write(args.out / 'explanation.json', model)}"
+        print(f"\nwrote {table} and {path}", file=sys.stderr if args.json else sys.stdout)
     return 0
 
 

@@ -58,6 +58,8 @@ class RoundRecord:
     grid: OutcomeGrid
     columns: dict[str, NDArray] = field(default_factory=dict)
     events: list[str] = field(default_factory=list)
+    #: What the month's rules read that the table does not keep (negosim.explain reads it).
+    context: dict[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         n = self.state.size
@@ -225,6 +227,8 @@ class NegotiationModel(mesa.Model):
         side = proposer_of(t, self.spec.protocol.first_proposer)
         proposer, responder = (self.us, self.japan) if side == "us" else (self.japan, self.us)
         active = state.negotiating & ~state.deal_in_force & ~state.has_pending
+        bound, admissible = state.us_win_set_bound.copy(), self.admissible()
+        rec.context.update(self.japan.context(), us_win_set_bound=bound, admissible=admissible)
         b, g = proposer.propose(rec, active)
         reason = responder.respond(rec, b, g, active)
         agreed = reason == Reason.ACCEPTED

@@ -13,6 +13,7 @@ from negosim.core.election import hold_election, pick_successors, round_of_month
 from negosim.core.leaders import leader_index
 from negosim.core.politics import (
     approval_step,
+    diet_passes,
     diet_ratification_probability,
     diet_win_set,
     formation_factor,
@@ -132,6 +133,27 @@ class JapanAgent(Negotiator):
         )
         return coalition, formation
 
+    def context(self) -> dict[str, NDArray]:
+        """What Japan's side of this month's bargaining reads, for explanations (copies).
+
+        The leader and beliefs its utility uses, and the win-set K with what makes it
+        (approval, the coalition's radius, the cabinet's formation, a divided Diet):
+        the per-round table keeps end-of-month values, after approval has moved.
+        """
+        state = self.model.state
+        leader, threat, belief = self._beliefs()
+        coalition, formation = self.coalition_radius()
+        return {
+            "leader": leader.copy(),
+            "threat": threat,
+            "reversal_belief": belief,
+            "approval": state.approval.copy(),
+            "coalition_radius": coalition,
+            "formation": formation,
+            "divided": state.majority_lost.copy(),
+            "win_set": self.win_set(),
+        }
+
     def offers(self, target: F64, active: B) -> tuple[I64, I64]:
         """Trade-off offers kept inside the win-set: the Diet must be able to pass them."""
         idx = np.flatnonzero(active)
@@ -182,7 +204,8 @@ class JapanAgent(Negotiator):
             political_cost=np.where(b >= 0, cost, np.nan),
             ratification_probability=np.where(b >= 0, probability, np.nan),
         )
-        return agreed & (draw < probability)
+        rec.context["ratification_draw"] = draw
+        return agreed & diet_passes(probability, draw)
 
     def domestic_politics(self, rec: RoundRecord) -> None:
         """The election (its month's round) and, after a loss, the leader's replacement (§3).

@@ -114,16 +114,19 @@ class USAgent(Negotiator):
         """Walk back items of a deal in force, each with hazard h (docs/model.md §6)."""
         state, t = self.model.state, rec.round_index
         hazards = self.spec.reversal_hazard  # type: ignore[attr-defined]
+        gains = self.reneging_gains()
+        rec.context.update(reneging_gains=gains, before_reversals=state.levels.copy())
         result = reverse_items(
             state.levels,
             state.deal_in_force,
             self.reversible,
             hazards,
-            shortfall=self.reneging_gains(),
+            shortfall=gains,
             legal_shock=rec.legal_shock,
             draws=uniforms(state.keys, t, Purpose.REVERSAL, len(self.model.tables.grid.axes)),
         )
         rec.record_tariff_move(state.levels, result.levels)
+        rec.context.update(after_reversals=result.levels, legal_shock=rec.legal_shock.copy())
         state.levels = result.levels
         state.reversals += result.counts
         rec.reversed_items = result.any
@@ -140,6 +143,7 @@ class USAgent(Negotiator):
         threatened = state.levels.copy()
         threatened[:, tariff] = self.letter_level
         gain = self.utility(*self.model.tables.grid.split(threatened)) - self.in_force_utility()
+        rec.context["letter_gain"] = gain
         letter = tariff_letters(
             state.deal_in_force,
             state.has_pending,

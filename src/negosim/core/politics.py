@@ -147,6 +147,16 @@ def diet_ratification_probability(
     return np.where(formation > 0.0, passed, 0.0)
 
 
+def diet_passes(probability: F64, draw: F64) -> B:
+    """The Diet's vote: a package passes when this month's uniform draw falls below P_rat.
+
+    One draw per replicate and month (``Purpose.RATIFICATION``) decides every package that
+    month, so "would another package have passed?" has an exact answer: iff its P_rat
+    exceeds the draw.
+    """
+    return draw < probability
+
+
 def audience_cost(round_index: int, announced_round: int, rounds: int, spec: ApprovalSpec) -> float:
     """Approval lost on breaching a red line: 0.03 (1 + (t - t_r)/T) (Fearon 1994; Tomz 2007).
 

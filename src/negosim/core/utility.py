@@ -7,7 +7,7 @@ only state-dependent part and is evaluated per (s, d) level, never per package.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -47,6 +47,8 @@ class SecurityTerms:
     abandonment: F64
     entrapment: F64
     security: F64
+    #: m = μ (d - d_min)/(d_max - d_min), the hedge that self-reliance buys against abandonment.
+    self_reliance: F64
 
 
 def security_terms(
@@ -72,7 +74,7 @@ def security_terms(
         spec.entrapment_scale * np.maximum(0.0, s_value - entrapment_from) * spec.taiwan_contingency
     )
     security = 1.0 - spec.gamma_abandonment * abandonment - spec.gamma_entrapment * entrapment
-    return SecurityTerms(kappa, abandonment, entrapment, security)
+    return SecurityTerms(kappa, abandonment, entrapment, security, self_reliance)
 
 
 def threat_perception(spec: SecuritySpec, coercion_threat: F64) -> F64:
@@ -187,6 +189,12 @@ class UtilityTables:
     red_lines: tuple[NDArray[np.bool_], ...]
     #: (lowest, highest) threat perception ψ China's threat index can produce (§2, §5).
     threat_range: tuple[float, float] = (0.0, 1.0)
+    #: The common scale's factors (§2): U' = factor (U - offset), per leader type for Japan.
+    #: With them each issue's share of a utility can be told (core/breakdown.py).
+    japan_scale: F64 = field(default_factory=lambda: np.ones(1))
+    us_scale: float = 1.0
+    #: Sec_J's lower bound on the grid, the zero of Japan's common scale (lowest_security).
+    worst_security: float = 0.0
 
     def security_at(self, b: I64, threat: F64, reversal_belief: F64) -> SecurityTerms:
         """Security terms of state-block packages ``b`` (broadcast with the beliefs)."""
@@ -317,4 +325,7 @@ def build_tables(spec: ScenarioSpec) -> UtilityTables:
         linkage_us=spec.agents.us.linkage,
         red_lines=red_line_masks(grid, spec),
         threat_range=threat_range(spec.agents.japan.security, spec.china.threat_weights),
+        japan_scale=np.array(j_scale),
+        us_scale=u_scale,
+        worst_security=worst_security,
     )
