@@ -28,6 +28,9 @@ ALLOWED = {
     "core": {"schema", "registry", "core"},
     "scenario": {"schema", "registry", "core", "scenario"},
     "agents": {"schema", "registry", "core", "agents"},
+    # Explanations read a run (the model's record, the core's rules); nothing reads them
+    # but the command line and pages on top.
+    "explain": {"schema", "registry", "core", "agents", "model", "explain"},
     # A top layer, like sweep: everything below it, nothing of the command line.
     "levers": {
         "schema",

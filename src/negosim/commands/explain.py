@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -73,16 +74,27 @@ def output(args: argparse.Namespace, model: NegotiationModel, summary: Columns) 
     """What ``run --explain`` prints: text per round (and the summary), or the JSON."""
     from negosim.account import summary_lines
     from negosim.explain import explain_round
+    from negosim.explain.words import issue_name, with_unit
 
     every = range(1, len(model.history) + 1)
     rounds = [args.explain_round] if args.explain_round is not None else list(every)
     if args.json:
         return json.dumps(document(model, rounds), indent=2, ensure_ascii=False) + "\n"
     spec = model.spec
+    steps = "; ".join(
+        f"{issue_name(axis.name)} "
+        + (
+            f"{axis.spec.step:g} level"
+            if axis.spec.unit == "level"
+            else with_unit(axis.spec.step, axis.spec.unit)
+        )
+        for axis in model.tables.grid.axes
+    )
     lines = [
         f"negosim: {spec.name} (seed {model.seeds[0]}, {len(model.history)} rounds): why each "
         "round ended as it did",
         "Utilities: each side's scale, 0 = its worst package on the grid, 1 = its best.",
+        *textwrap.wrap(f"Changes are counted in grid steps; one step is: {steps}.", 96),
         "",
         "",
     ]

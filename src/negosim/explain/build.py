@@ -16,6 +16,7 @@ import numpy as np
 from negosim.core.admissible import red_line_mask
 from negosim.core.breakdown import UtilityBreakdown, japan_breakdown, us_breakdown
 from negosim.core.credibility import REVERSAL_CLASSES, reversal_hazard
+from negosim.core.events import EVENT_KINDS
 from negosim.core.politics import issue_political_cost
 from negosim.core.protocol import Reason
 from negosim.explain.flips import flip, landscape, no_offer, package_of
@@ -188,7 +189,10 @@ def _happenings(month: Month) -> tuple[Happening, ...]:
                 "force.",
             )
         )
-    out.extend(Happening("event", f"Scheduled event: {event}.") for event in month.events)
+    for event in (e for e in model.events if e.round == t):
+        note = f"; {event.note}" if event.note else ""
+        summary = EVENT_KINDS[event.kind].summary().rstrip(".")
+        out.append(Happening("event", f"Event: {summary} ({event.kind} {event.value:g}{note})."))
     before, after = month.context["before_reversals"][r], month.context["after_reversals"][r]
     hazards = model.us.spec.reversal_hazard  # type: ignore[attr-defined]
     for column, item in enumerate(model.us.reversible):

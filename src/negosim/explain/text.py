@@ -9,6 +9,8 @@ else happened that month.
 
 from __future__ import annotations
 
+import textwrap
+
 from negosim.explain.record import Flip, RoundExplanation, SideValue
 from negosim.explain.words import (
     SHORT_NAMES,
@@ -21,7 +23,8 @@ from negosim.explain.words import (
     with_unit,
 )
 
-WIDTH = 24  # the issue-name column
+WIDTH = 25  # the issue-name column
+LINE = 96  # wrapped paragraphs: readable on a projector, in an 100-column terminal
 
 
 def _name(side: str) -> str:
@@ -58,10 +61,10 @@ def why(e: RoundExplanation) -> str:
     target, reserve = u(r.target or 0.0), u(r.reservation or 0.0)
     t = e.tokyo
     if e.reason == "BELOW_RESERVATION":
-        text = f"The offer is worth {value} to {_name(e.responder)}, less than no deal ({reserve})."
+        text = f"The offer is worth {value} to {_name(e.responder)}: less than no deal ({reserve})"
         if (r.target or 0.0) > (r.reservation or 0.0):
-            text += f" {name} takes nothing below its target this month, {target}."
-        return text
+            text += f", and below the {target} {name} still holds out for this month (its target)"
+        return text + "."
     if e.reason == "BELOW_TARGET":
         return (
             f"The offer is worth {value} to {_name(e.responder)}: more than no deal ({reserve}), "
@@ -142,6 +145,10 @@ def _not_offered(e: RoundExplanation, f: Flip) -> str:
 
 def flip_sentence(e: RoundExplanation) -> str:
     """The smallest change that would have flipped the decision ('' when not applicable)."""
+    return capital(_flip_sentence(e))
+
+
+def _flip_sentence(e: RoundExplanation) -> str:
     if e.reason == "NO_OFFER" and e.no_offer is not None and e.no_offer.budget_needed is not None:
         n = e.no_offer
         if n.proposer == "japan":
@@ -201,20 +208,23 @@ def _offer_lines(e: RoundExplanation) -> list[str]:
     assert e.offer is not None
     p = _name(e.proposer)
     own = e.side(e.proposer)
-    limit = (
-        f"inside Japan's win-set (political cost up to {u(e.tokyo.win_set)})"
-        if e.proposer == "japan"
-        else f"that the US believes the Diet can pass (political cost up to {u(e.tokyo.us_belief)})"
+    if e.proposer == "japan":
+        limit = f"inside Japan's win-set (political cost up to {u(e.tokyo.win_set)})"
+    else:
+        limit = "that the US believes the Diet can pass (political cost up to "
+        limit += f"{u(e.tokyo.us_belief)})"
+    lines = wrap(
+        f"The offer, by {p}, is the package {_name(e.responder)} values most among those worth "
+        f"at least {u(own.target or 0.0)} to {p} (its target) and {limit}:",
+        "",
+        "",
     )
-    lines = [
-        f"The offer, by {p}: of the packages worth at least {u(own.target or 0.0)} to {p} "
-        f"(its target) and {limit},",
-        f"the one {_name(e.responder)} values most.",
-    ]
     for item in e.offer:
         level = f" ({item.level})" if item.level else ""
         value = with_unit(item.value, item.unit)
-        lines.append(f"  {issue_name(item.issue):<{WIDTH}}{value}{level}")
+        lines.extend(
+            wrap(f"{issue_name(item.issue):<{WIDTH}}{value}{level}", "  ", " " * (WIDTH + 4))
+        )
     return lines
 
 
@@ -289,13 +299,18 @@ def _tokyo_lines(e: RoundExplanation) -> list[str]:
     ]
     if t.inside_win_set:
         verdict = f"Inside the win-set: the Diet would ratify it with a {chance} chance."
-    else:
+    elif t.binding:
         verdict = f"Outside the win-set: the Diet would ratify it with only a {chance} chance."
+    else:
+        verdict = f"Outside the win-set too: the Diet would ratify it with only a {chance} chance."
     if t.binding:
         verdict += " This decided the round."
-    elif not t.inside_win_set:
-        verdict += f" (Not the first reason: {_name(e.responder)} turned it down on its value.)"
-    lines.append("  " + verdict)
+    if e.proposer == "us" and t.us_belief > t.win_set:
+        verdict += (
+            f" (The US offers up to a political cost of {u(t.us_belief)}, more than the true "
+            "win-set: it learns the win-set only from Japan's refusals and the Diet's votes.)"
+        )
+    lines.extend(wrap(verdict, "  ", "  "))
     return lines
 
 
@@ -313,12 +328,17 @@ def _red_line_lines(e: RoundExplanation) -> list[str]:
     return ["Japan's red lines: " + "; ".join(parts) + "."]
 
 
+def wrap(text: str, first: str, rest: str) -> list[str]:
+    """``text`` as lines of at most ``LINE`` characters, indented (a projector's width)."""
+    return textwrap.wrap(text, LINE, initial_indent=first, subsequent_indent=rest)
+
+
 def render(e: RoundExplanation) -> str:
     """The whole explanation of one round as text."""
-    lines = [headline(e), f"  Why: {why(e)}"]
+    lines = [headline(e), *wrap(f"Why: {why(e)}", "  ", "    ")]
     flip = flip_sentence(e)
     if flip:
-        lines.append(f"  What would have changed it: {flip}")
+        lines.extend(wrap(f"What would have changed it: {flip}", "  ", "    "))
     if e.negotiating and e.offer is not None:
         lines.append("")
         lines.extend("  " + line for line in _offer_lines(e))
@@ -331,5 +351,6 @@ def render(e: RoundExplanation) -> str:
     also.append(f"China: level {e.china_level}, {e.china_level_name}.")
     lines.append("")
     lines.append("  Also this month:")
-    lines.extend(f"    · {text}" for text in also)
+    for text in also:
+        lines.extend(wrap(text, "    · ", "      "))
     return "\n".join(lines) + "\n"
