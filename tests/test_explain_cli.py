@@ -113,3 +113,22 @@ def test_explaining_leaves_the_run_files_unchanged(tmp_path, capsys):
     written = json.loads((explained / "explanation.json").read_text(encoding="utf-8"))
     assert written["seed"] == 7 and len(written["rounds"]) == ROUNDS
     assert not (plain / "explanation.json").exists()
+
+
+def test_the_quoted_examples_are_the_current_output(monkeypatch):
+    """README.md and docs/explain.md quote real output (scripts/make_explain_examples.py)."""
+    import importlib.util
+
+    path = ROOT / "scripts" / "make_explain_examples.py"
+    spec = importlib.util.spec_from_file_location("make_explain_examples", path)
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    monkeypatch.chdir(ROOT)
+    for doc in script.FILES:
+        text = doc.read_text(encoding="utf-8")
+        assert len(script.MARKER.findall(text)) >= 1, doc
+        assert script.refresh(text) == text, (
+            f"{doc.name} quotes outdated output: run .venv/bin/python "
+            "scripts/make_explain_examples.py"
+        )

@@ -212,8 +212,10 @@ def _happenings(month: Month) -> tuple[Happening, ...]:
                 f"{u(gain)}, and the monthly risk of such a reversal was {share(hazard)}.",
             )
         )
-    if row["reopened"]:
-        out.append(Happening("reopened", "After the reversal the deal is reopened."))
+    if t == model.japan.election_round:
+        result = "lost" if month.value("divided") else "kept"
+        text = f"Upper-house election: the coalition {result} its majority."
+        out.append(Happening("election", text))
     if row["leader_changed"]:
         leader = model.tables.type_names[int(month.value("leader"))]
         months = model.spec.politics.election.formation_months
@@ -224,10 +226,8 @@ def _happenings(month: Month) -> tuple[Happening, ...]:
                 "form, so its win-set starts at 0.",
             )
         )
-    if t == model.japan.election_round:
-        result = "lost" if month.value("divided") else "kept"
-        text = f"Upper-house election: the coalition {result} its majority."
-        out.append(Happening("election", text))
+    if row["reopened"]:
+        out.append(Happening("reopened", "After the reversal the deal is reopened."))
     if row["tariff_letter"]:
         tariff = grid.axes[grid.tariff]
         level = with_unit(float(row[f"in_force_{tariff.name}"]), tariff.spec.unit)

@@ -63,7 +63,10 @@ def why(e: RoundExplanation) -> str:
     if e.reason == "BELOW_RESERVATION":
         text = f"The offer is worth {value} to {_name(e.responder)}: less than no deal ({reserve})"
         if (r.target or 0.0) > (r.reservation or 0.0):
-            text += f", and below the {target} {name} still holds out for this month (its target)"
+            text += (
+                f", and below the {target} {_name(e.responder)} still holds out for this month "
+                "(its target)"
+            )
         return text + "."
     if e.reason == "BELOW_TARGET":
         return (
@@ -276,6 +279,8 @@ def _making(e: RoundExplanation) -> str:
     t = e.tokyo
     alone = t.coalition_radius * t.formation
     cabinet = f" and the new cabinet {100 * t.formation:.0f} % formed" if t.formation < 1.0 else ""
+    if t.formation <= 0.0:
+        cabinet = " and a new cabinet that took office this month"
     if t.divided and t.win_set < alone:
         return (
             f"at {100 * t.approval:.1f} % approval{cabinet}, the coalition could pass {u(alone)} "
@@ -290,12 +295,12 @@ def _making(e: RoundExplanation) -> str:
 def _tokyo_lines(e: RoundExplanation) -> list[str]:
     t = e.tokyo
     if t.political_cost is None:
-        return [f"Tokyo: the win-set K is {u(t.win_set)} ({_making(e)})."]
+        return wrap(f"Tokyo: the win-set K is {u(t.win_set)} ({_making(e)}).", "", "  ")
     parts = ", ".join(f"{issue_name(name)} {cost:.3f}" for name, cost in t.cost_by_issue)
     chance = share(t.ratification_probability or 0.0)
     lines = [
         f"Tokyo: political cost {u(t.political_cost)} ({parts});",
-        f"  win-set K = {u(t.win_set)} ({_making(e)}).",
+        *wrap(f"win-set K = {u(t.win_set)} ({_making(e)}).", "  ", "  "),
     ]
     if t.inside_win_set:
         verdict = f"Inside the win-set: the Diet would ratify it with a {chance} chance."
@@ -347,8 +352,11 @@ def render(e: RoundExplanation) -> str:
     if e.negotiating:
         lines.append("")
         lines.extend("  " + line for line in _tokyo_lines(e) + _red_line_lines(e))
-    also = [h.text for h in e.happenings]
-    also.append(f"China: level {e.china_level}, {e.china_level_name}.")
+    # In the month's order (docs/model.md, "The month"): China reacts after entry into
+    # force, events and reversals, before Japan's politics and the bargaining.
+    early = [h.text for h in e.happenings if h.kind in ("deal_entered", "event", "reversal")]
+    late = [h.text for h in e.happenings if h.kind not in ("deal_entered", "event", "reversal")]
+    also = [*early, f"China: level {e.china_level}, {e.china_level_name}.", *late]
     lines.append("")
     lines.append("  Also this month:")
     for text in also:
