@@ -172,6 +172,10 @@ def _flip_sentence(e: RoundExplanation) -> str:
         return ""
     r = e.side(e.responder)
     name = _name(e.responder)
+    if not f.found and f.kind == "ratified" and e.tokyo.formation <= 0.0:
+        return (
+            "no package could have passed: a cabinet in its first month brings nothing to the Diet."
+        )
     if not f.found:
         return {
             "accepted": f"No package either side may put on the table would have been accepted "
@@ -202,8 +206,8 @@ def _flip_sentence(e: RoundExplanation) -> str:
     else:
         because = f"it would be worth {new} to {name}, who needs {_needs(r)}"
     return (
-        f"had {_name(e.proposer)} asked for a little more, {_change_words(f)}, "
-        f"{name} would have rejected it: {because}."
+        f"had {_name(e.proposer)} asked for more, the smallest ask {name} would have refused is "
+        f"{_change_words(f)}: {because}."
     )
 
 
@@ -302,7 +306,9 @@ def _tokyo_lines(e: RoundExplanation) -> list[str]:
         f"Tokyo: political cost {u(t.political_cost)} ({parts});",
         *wrap(f"win-set K = {u(t.win_set)} ({_making(e)}).", "  ", "  "),
     ]
-    if t.inside_win_set:
+    if t.formation <= 0.0:
+        verdict = "A cabinet in its first month brings nothing to the Diet: no package can pass."
+    elif t.inside_win_set:
         verdict = f"Inside the win-set: the Diet would ratify it with a {chance} chance."
     elif t.binding:
         verdict = f"Outside the win-set: the Diet would ratify it with only a {chance} chance."
