@@ -189,8 +189,8 @@ class UtilityTables:
     red_lines: tuple[NDArray[np.bool_], ...]
     #: (lowest, highest) threat perception ψ China's threat index can produce (§2, §5).
     threat_range: tuple[float, float] = (0.0, 1.0)
-    #: The common scale's factors (§2): U' = factor (U - offset), per leader type for Japan.
-    #: With them each issue's share of a utility can be told (core/breakdown.py).
+    #: The common scale's factor a of U' = a (U - offset) (§2; per leader type for Japan):
+    #: with it each issue's share of a utility can be told (core/breakdown.py).
     japan_scale: F64 = field(default_factory=lambda: np.ones(1))
     us_scale: float = 1.0
     #: Sec_J's lower bound on the grid, the zero of Japan's common scale (lowest_security).
