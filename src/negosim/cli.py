@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from negosim import __version__
+from negosim.commands import explain
 
 EPILOG = """examples:
   negosim run configs/baseline.yaml                 one replicate, round-by-round account
@@ -82,8 +83,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write DIR/rounds.parquet (or .csv) and DIR/summary.json",
     )
     run.add_argument("--quiet", action="store_true", help="print only the summary")
-    from negosim.commands import explain
-
     explain.add_run_options(run)
 
     validate = sub.add_parser(
@@ -220,7 +219,6 @@ def build_parser() -> argparse.ArgumentParser:
 def _run(args: argparse.Namespace) -> int:
     from negosim.account import account, summary_lines
     from negosim.columns import declared_for
-    from negosim.commands import explain
     from negosim.model import NegotiationModel
     from negosim.outcome_space import outcome_spaces
     from negosim.outcomes import round_table, summarize
@@ -229,15 +227,12 @@ def _run(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.config)
     seed = args.seed if args.seed is not None else scenario.spec.seed
-    explaining = explain.wanted(args)
-    problem = explain.round_problem(args, args.rounds or scenario.spec.protocol.rounds)
-    if explaining and problem:
-        print(problem, file=sys.stderr)
-        return 2
+    if (refused := explain.refuse(args, scenario.spec.protocol.rounds)) is not None:
+        return refused
     model = NegotiationModel(scenario, seeds=[seed], rounds=args.rounds).run()
     summary = summarize(model)
     story = account(model, summary)
-    if explaining:
+    if explain.wanted(args):
         print(explain.output(args, model, summary), end="")
     elif args.quiet:
         print("\n".join(summary_lines(model, summary, 0)))
@@ -257,9 +252,7 @@ def _run(args: argparse.Namespace) -> int:
             command=args.argv,
             account=[story],
         )
-        if explaining:
-            path = f"{path} and {explain.write(args.out / 'explanation.json', model)}"
-        print(f"\nwrote {table} and {path}", file=sys.stderr if args.json else sys.stdout)
+        explain.wrote(args, model, table, path)
     return 0
 
 

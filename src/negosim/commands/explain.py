@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,11 +49,18 @@ def wanted(args: argparse.Namespace) -> bool:
     return bool(args.explain or args.json or args.explain_round is not None)
 
 
-def round_problem(args: argparse.Namespace, rounds: int) -> str | None:
-    """A message when --round names a round the run will not have (checked before running)."""
-    n = args.explain_round
-    if n is not None and not 1 <= n <= rounds:
-        return f"negosim run: --round {n} is not a round of this run (it has rounds 1..{rounds})"
+def refuse(args: argparse.Namespace, file_rounds: int) -> int | None:
+    """Exit status 2, with a message, when --round names a round the run will not have.
+
+    Checked before running; ``file_rounds`` is the scenario's, which --rounds overrides.
+    """
+    rounds, n = args.rounds or file_rounds, args.explain_round
+    if wanted(args) and n is not None and not 1 <= n <= rounds:
+        print(
+            f"negosim run: --round {n} is not a round of this run (it has rounds 1..{rounds})",
+            file=sys.stderr,
+        )
+        return 2
     return None
 
 
@@ -112,3 +120,14 @@ def write(path: Path, model: NegotiationModel) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return path
+
+
+def wrote(args: argparse.Namespace, model: NegotiationModel, table: Path, summary: Path) -> None:
+    """The run's "wrote ..." line, with DIR/explanation.json when explaining.
+
+    With --json it goes to standard error, so standard output is the JSON document alone.
+    """
+    files = f"{table} and {summary}"
+    if wanted(args):
+        files += f" and {write(args.out / 'explanation.json', model)}"
+    print(f"\nwrote {files}", file=sys.stderr if args.json else sys.stdout)
