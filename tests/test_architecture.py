@@ -42,6 +42,23 @@ ALLOWED = {
         "sweep",
         "levers",
     },
+    # The seminar page's logic and layout: the model and its outputs, never the command line.
+    "seminar": {
+        "schema",
+        "registry",
+        "core",
+        "scenario",
+        "agents",
+        "model",
+        "mesa_conventions",
+        "columns",
+        "outcomes",
+        "results",
+        "account",
+        "plots",
+        "explain",
+        "seminar",
+    },
 }
 
 

@@ -196,7 +196,7 @@ def _world(n: int) -> World:
         legal_shock=np.zeros(n),
         approval=np.full(n, 0.34),
         levels=np.tile(grid.status_quo(), (n, 1)),
-        coercion=np.ones(n, dtype=np.int64),
+        incident=np.zeros(n, dtype=np.int64),
         majority_margin=np.full(n, -0.1),
         majority_lost=np.zeros(n, dtype=bool),
     )

@@ -51,7 +51,7 @@ B = np.array
 
 def _world(n=1, approval=0.5):
     zero = np.zeros(n)
-    levels, rungs = np.zeros((n, 4), dtype=np.int64), np.ones(n, dtype=np.int64)
+    levels, rungs = np.zeros((n, 4), dtype=np.int64), np.zeros(n, dtype=np.int64)
     return World(zero, zero, zero, np.full(n, approval), levels, rungs, zero, zero > 0)
 
 
@@ -170,9 +170,9 @@ def test_approval_shock_clips_to_unit_interval():
 
 
 def test_collision_at_sea_puts_china_on_the_incident_rung_but_never_lowers_it():
-    world = replace(_world(3), coercion=B([0, 3, 5]))
+    world = replace(_world(3), incident=B([0, 3, 5]))
     out = EVENT_KINDS["collision_at_sea"].apply(world, 4.0, GRID)
-    assert out.coercion.tolist() == [4, 4, 5]
+    assert out.incident.tolist() == [4, 4, 5]
     assert out.approval is world.approval and out.majority_lost is world.majority_lost
 
 
@@ -181,7 +181,7 @@ def test_coalition_collapse_sets_the_margin_and_adds_the_opposition_veto():
     out = EVENT_KINDS["coalition_collapse"].apply(world, -0.3, GRID)
     assert out.majority_margin.tolist() == [-0.3, -0.3]
     assert out.majority_lost.tolist() == [True, True]
-    assert out.coercion is world.coercion
+    assert out.incident is world.incident
 
 
 def test_tariff_letter_raises_only_lower_replicates_snapped():

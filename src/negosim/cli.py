@@ -17,6 +17,7 @@ EPILOG = """examples:
   negosim validate configs/*.yaml                    check scenario files
   negosim list                                       concession styles, China rules, events
   negosim list columns configs/baseline.yaml         every output column, unit and meaning
+  negosim serve                                      the seminar page on 127.0.0.1:8080
 """
 
 
@@ -193,6 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument(
         "--markdown", action="store_true", help="with 'columns': print docs/columns.md"
     )
+    from negosim.commands import serve
+
+    serve.add_parser(sub)
     return parser
 
 
@@ -347,7 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "list": _list,
     }
     try:
-        return handlers[args.command](args)
+        return handlers.get(args.command, getattr(args, "handler", None))(args)
     except ScenarioError as err:
         print(err, file=sys.stderr)
         return 2

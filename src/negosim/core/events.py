@@ -33,7 +33,7 @@ class World:
     ``taiwan`` is the weight of Taiwan statements China still hears; ``detente`` a thaw in
     China relations; ``legal_shock`` a court ruling against the tariffs (this month only);
     ``approval`` the cabinet's approval; ``levels`` the grid levels of the package in force;
-    ``coercion`` the rung China last held (its reaction this month starts from it);
+    ``incident`` the lowest rung China can hold this month (a collision at sea);
     ``majority_margin`` and ``majority_lost`` the government's position in the Diet.
     """
 
@@ -42,7 +42,7 @@ class World:
     legal_shock: F64
     approval: F64
     levels: I64
-    coercion: I64
+    incident: I64
     majority_margin: F64
     majority_lost: B
 
@@ -55,7 +55,7 @@ class World:
             legal_shock,
             state.approval,
             state.levels,
-            state.coercion,
+            state.incident,
             state.majority_margin,
             state.majority_lost,
         )
@@ -63,7 +63,7 @@ class World:
     def update(self, state: BatchState) -> None:
         """Write the world back into the state (the legal shock is the month's, not state)."""
         state.taiwan, state.detente, state.approval = self.taiwan, self.detente, self.approval
-        state.levels, state.coercion = self.levels, self.coercion
+        state.levels, state.incident = self.levels, self.incident
         state.majority_margin, state.majority_lost = self.majority_margin, self.majority_lost
 
 
@@ -206,11 +206,11 @@ class TariffLetter(EventKind):
 
 @EVENT_KINDS.register
 class CollisionAtSea(EventKind):
-    """A collision at sea near the Senkakus: China starts the month on the incident rung.
+    """A collision at sea near the Senkakus: this month China is on the incident rung.
 
-    China's last-held rung becomes at least the value (default 5, a militarised incident);
-    its reaction this month climbs down from there by the ladder's own inertia and skip
-    penalty (docs/model.md §5), and Japan's rally follows from the level China holds.
+    China's level this month is at least the value (default 5, a militarised incident);
+    from next month it climbs down from there by the ladder's own inertia and skip penalty
+    (docs/model.md §5); markets and Japan's rally react to the level as to any other.
     Precedent: the Chinese trawler's collision with two Japan Coast Guard patrol boats
     off the Senkakus (7 Sep 2010), followed by the rare-earth embargo.
     """
@@ -226,8 +226,8 @@ class CollisionAtSea(EventKind):
         return ValueRange(0.0, float(COERCION_LEVELS - 1), "a rung of China's ladder")
 
     def apply(self, world: World, value: float, grid: OutcomeGrid) -> World:
-        """China's last rung raised to the incident's."""
-        return replace(world, coercion=np.maximum(world.coercion, round(value)))
+        """This month's lowest rung raised to the incident's."""
+        return replace(world, incident=np.maximum(world.incident, round(value)))
 
 
 @EVENT_KINDS.register
