@@ -13,6 +13,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 
 import pytest
 
@@ -495,6 +496,18 @@ def test_console_script_runs_the_baseline(baseline_output):
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert done.stdout == baseline_output  # same seed, same account, in any process
+
+
+def test_python_m_negosim_is_the_same_command_line(baseline_output):
+    done = subprocess.run(
+        [sys.executable, "-m", "negosim", "run", "configs/baseline.yaml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == baseline_output
 
 
 def test_console_script_on_a_broken_file_has_no_traceback(tmp_path):

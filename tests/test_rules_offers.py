@@ -24,8 +24,10 @@ from hypothesis import strategies as st
 
 from conftest import BASELINE
 from negosim.core.admissible import Admissible, admissible_masks
+from negosim.core.frontiers import restricted_front
+from negosim.core.grouping import group_keys
 from negosim.core.lru import LRUCache
-from negosim.core.offers import OfferSearch, _restricted_front, group_keys
+from negosim.core.offers import OfferSearch
 from negosim.core.utility import UtilityTables, build_tables
 from negosim.scenario import load_scenario
 
@@ -425,7 +427,7 @@ def test_state_front_over_beliefs_holds_the_frontier_of_the_beliefs(
     assert binned is not None
     shared = binned[1]
     japan = tables.japan_state[leader] + _security(tables, leader, threat, belief)
-    exact = _restricted_front(
+    exact = restricted_front(
         (tables.us_state, japan, -tables.cost_state),
         None if admissible is None else admissible.state,
     )

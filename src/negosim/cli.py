@@ -12,6 +12,7 @@ from negosim import __version__
 EPILOG = """examples:
   negosim run configs/baseline.yaml                 one replicate, round-by-round account
   negosim run configs/baseline.yaml --seed 7 --out out/run7
+  negosim plot out/run7                             charts of a run (or of a sweep's DIR)
   negosim sweep experiments/omega_commitment.yaml    a parameter sweep, results in runs/
   negosim levers                                     the lever table: docs/levers.md
   negosim validate configs/*.yaml                    check scenario files
@@ -138,6 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("--no-progress", action="store_true", help="no progress bar")
 
+    from negosim.commands import plot
+
+    plot.add_parser(sub)
+
     levers = sub.add_parser(
         "levers",
         help="measure what each lever of a lever table moves and write docs/levers.md",
@@ -204,6 +209,7 @@ def _run(args: argparse.Namespace) -> int:
     from negosim.account import account, summary_lines
     from negosim.columns import declared_for
     from negosim.model import NegotiationModel
+    from negosim.outcome_space import outcome_spaces
     from negosim.outcomes import round_table, summarize
     from negosim.results import write_summary_json, write_table
     from negosim.scenario import load_scenario
@@ -226,6 +232,7 @@ def _run(args: argparse.Namespace) -> int:
             summary,
             table,
             declared_for(model, "run"),
+            outcome_spaces(model),
         )
         print(f"\nwrote {table} and {path}")
     return 0

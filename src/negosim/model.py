@@ -20,9 +20,10 @@ from negosim.agents.seat import Seat
 from negosim.core.admissible import Admissible, admissible_masks
 from negosim.core.events import World, apply_events, describe
 from negosim.core.grid import OutcomeGrid
+from negosim.core.grouping import group_keys
 from negosim.core.learning import update_win_set_bound
 from negosim.core.markets import MarketLevels, MarketShocks, move_markets
-from negosim.core.offers import OfferSearch, group_keys
+from negosim.core.offers import OfferSearch
 from negosim.core.protocol import (
     Reason,
     after_ratification,

@@ -27,7 +27,7 @@ from negosim.core.benchmarks import (
     ratifiable_fronts,
     solve_on_front,
 )
-from negosim.core.offers import group_keys
+from negosim.core.grouping import group_keys
 
 if TYPE_CHECKING:
     from negosim.model import NegotiationModel

@@ -117,6 +117,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _plain_tree(value: Any) -> Any:
+    """:func:`_plain` through nested dicts and lists."""
+    if isinstance(value, dict):
+        return {key: _plain_tree(v) for key, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain_tree(v) for v in value]
+    return _plain(value)
+
+
 def scenario_record(scenario: Scenario) -> dict[str, Any]:
     """How a run's record names its scenario: source, hash, texts of the chain, resolved."""
     return {
@@ -138,6 +147,7 @@ def write_summary_json(
     summary: Columns,
     table_file: Path,
     columns: Sequence[Column],
+    outcome_space: list[dict[str, Any]] | None = None,
 ) -> Path:
     """summary.json: the scenario, its hash, the seeds, versions, and each run's outcomes.
 
@@ -146,6 +156,8 @@ def write_summary_json(
     has no NaN. The scenario is recorded three ways: the file's own text, the chain of files
     it was merged from (an overlay and its bases), and the resolved scenario with every
     default, so the record answers "what ran" without the files or the code's defaults.
+    ``outcome_space`` (one entry per run, :mod:`negosim.outcome_space`) is stored as is: the
+    frontier and benchmark packages that ``negosim plot`` draws the bargain from.
     """
     runs = [
         {name: _plain(value) for name, value in row.items()}
@@ -159,6 +171,8 @@ def write_summary_json(
         "per_round_table": table_file.name,
         "runs": runs,
     }
+    if outcome_space is not None:
+        document["outcome_space"] = [_plain_tree(entry) for entry in outcome_space]
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     return path

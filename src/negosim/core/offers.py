@@ -4,12 +4,12 @@ Among packages at or above its target, a proposer offers the one that maximises 
 of the other side's utility (Faratin, Sierra & Jennings 2002, "Using similarity criteria to
 make issue trade-offs"); Japan also keeps to packages inside its win-set (Putnam 1988).
 
-Why this is fast: utilities are sums of a state-block part (s, d) and a static-block part,
-and a point that is dominated within its block is dominated in the sum. So the best offer
-always lies in (frontier of the state block) ⊕ (frontier of the static block), a few hundred
-packages instead of 90,000. Replicates are grouped by the only things that change those
-frontiers (Japan's leader type, threat perception ψ, reversal belief ρ̂); each group's
-candidates are computed once, cached for the run, and queried for all its replicates.
+Why this is fast (docs/model.md §9): the best offer lies in (frontier of the state block) ⊕
+(frontier of the static block) (core/frontiers.py), a few thousand packages instead of
+90,000. Replicates are grouped by what changes those packages' values (Japan's leader type,
+threat perception ψ, reversal belief ρ̂, the admissible set); each group's candidates
+(core/candidates.py) are computed once, cached by content, and queried for all its
+replicates. One state-block set serves every belief in a bin of ψ.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from negosim.core.admissible import Admissible
-from negosim.core.bargaining import pareto_mask
+from negosim.core.candidates import Candidates
+from negosim.core.frontiers import front_over_beliefs, restricted_front
+from negosim.core.grouping import group_keys, split_groups
 from negosim.core.lru import LRUCache
 from negosim.core.utility import UtilityTables
 
@@ -28,223 +30,8 @@ F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 
 
-class Candidates:
-    """Packages that can be optimal for one group, and the trade-off query over them.
-
-    The packages are (own, other, cost) combinations of the two blocks' frontiers. A query
-    asks, per replicate, for the package maximising ``other`` subject to own ≥ target and
-    cost ≤ budget, ties to the higher own, then the lower cost, then the earlier package.
-    A first, small batch of queries is answered directly on the unsorted packages (most
-    groups are met once); later or larger ones use the packages sorted by (other desc, own
-    desc, cost asc), where each answer is the first feasible entry, sorted once.
-    ``state``, ``static``, ``own``, ``other`` and ``cost`` are in that sorted order.
-    """
-
-    #: Queries up to this many are answered without sorting the packages.
-    DIRECT = 48
-
-    def __init__(self, state: I64, static: I64, own: F64, other: F64, cost: F64) -> None:
-        self._raw = (state, static, own, other, cost)
-        self._order: I64 | None = None
-        self._by_order: tuple[NDArray, ...] = ()
-        self._queries = 0
-        self._own_order: tuple[F64, I64] | None = None
-
-    @property
-    def nbytes(self) -> int:
-        """Memory held (for the cache's budget): one copy of the packages, and an order."""
-        return sum(a.nbytes for a in self._raw) + 8 * len(self._raw[0])
-
-    def raw(self) -> tuple[I64, I64, F64, F64, F64]:
-        """(state, static, own, other, cost) in some fixed order, with no sort forced."""
-        return self._raw  # type: ignore[return-value]
-
-    def by_own(self) -> tuple[tuple[I64, I64, F64, F64, F64], I64]:
-        """:meth:`raw` and a stable order of it by own utility, descending (kept once made)."""
-        raw = self.raw()
-        if self._own_order is None or self._own_order[0] is not raw[2]:
-            self._own_order = (raw[2], np.argsort(-raw[2], kind="stable"))
-        return raw, self._own_order[1]
-
-    def _sorted(self) -> tuple[NDArray, ...]:
-        """The packages sorted by (other desc, own desc, cost asc), sorting them once."""
-        if self._order is None:
-            _, _, own, other, cost = self._raw
-            self._order = np.lexsort((cost, -own, -other))
-            self._by_order = tuple(a[self._order] for a in self._raw)
-            self._raw = self._by_order  # once sorted, keep one copy (raw() order is free)
-        return self._by_order
-
-    state = property(lambda self: self._sorted()[0], doc="State-block index, sorted order.")
-    static = property(lambda self: self._sorted()[1], doc="Static-block index, sorted order.")
-    own = property(lambda self: self._sorted()[2], doc="Proposer's utility, sorted order.")
-    other = property(lambda self: self._sorted()[3], doc="Other side's utility, sorted order.")
-    cost = property(lambda self: self._sorted()[4], doc="Political cost, sorted order.")
-
-    def query(self, target: F64, budget: F64 | None = None) -> tuple[I64, I64]:
-        """(state, static) of each query's package, -1 where none qualifies."""
-        if budget is None:
-            budget = np.full(len(target), np.inf)
-        self._queries += 1
-        if self._order is None and self._queries == 1 and len(target) <= self.DIRECT:
-            state, static, own, other, cost = self._raw  # a one-off group: not worth a sort
-            pick = _direct(own, other, cost, target, budget)
-        else:
-            state, static, own, _, cost = self._sorted()
-            pick = _first_feasible(own, cost, target, budget)
-        if not len(state):  # an empty admissible set: nobody has anything to offer
-            return np.full(len(target), -1, dtype=np.int64), np.full(len(target), -1, np.int64)
-        ok = pick >= 0
-        safe = np.maximum(pick, 0)
-        return np.where(ok, state[safe], -1), np.where(ok, static[safe], -1)
-
-
-def _direct(own: F64, other: F64, cost: F64, target: F64, budget: F64) -> I64:
-    """The lexicographic best feasible package of each query, on unsorted packages."""
-    out = np.full(len(target), -1, dtype=np.int64)
-    usable = _usable(own, cost, target, budget)
-    if not len(usable):
-        return out
-    own, other, cost = own[usable], other[usable], cost[usable]
-    feasible = (own[None, :] >= target[:, None]) & (cost[None, :] <= budget[:, None])
-    best = np.where(feasible, other, -np.inf).max(axis=1, keepdims=True)
-    tie = feasible & (other == best)
-    top = np.where(tie, own, -np.inf).max(axis=1, keepdims=True)
-    tie &= own == top
-    cheapest = np.where(tie, cost, np.inf).min(axis=1, keepdims=True)
-    tie &= cost == cheapest
-    first = tie.argmax(axis=1)
-    return np.where(tie[np.arange(len(target)), first], usable[first], -1)
-
-
-def _first_feasible(own: F64, cost: F64, target: F64, budget: F64) -> I64:
-    """The first feasible entry of packages sorted by the query's order, for each query."""
-    out = np.full(len(target), -1, dtype=np.int64)
-    usable = _usable(own, cost, target, budget)
-    if not len(usable):
-        return out
-    own, cost = own[usable], cost[usable]
-    rows = max(1, _CHUNK_CELLS // len(own))
-    for lo in range(0, len(target), rows):
-        hi = min(len(target), lo + rows)
-        feasible = own[None, :] >= target[lo:hi, None]
-        feasible &= cost[None, :] <= budget[lo:hi, None]
-        first = feasible.argmax(axis=1)
-        out[lo:hi] = np.where(feasible[np.arange(hi - lo), first], usable[first], -1)
-    return out
-
-
-#: Queries of fewer rows compare every package: the filter costs more than it saves.
-_FILTER_FROM = 4
-_CHUNK_CELLS = 2**18  # (queries × candidates) booleans per chunk: 256 kB, cache-sized
-
-
-def _usable(own: F64, cost: F64, target: F64, budget: F64) -> I64:
-    """Packages (in order) feasible for at least the laxest query: the others never win.
-
-    Dropping them before the (queries × packages) comparison keeps every answer (an answer
-    is the first feasible package, and order is kept) and often most of the work: targets
-    are demanding, so few packages meet even the lowest one. NaN meets no target and fits
-    no budget (``fmin``/``fmax`` skip it).
-    """
-    if len(target) < _FILTER_FROM:
-        return np.arange(len(own)) if len(target) else np.zeros(0, dtype=np.int64)
-    lowest, widest = np.fmin.reduce(target), np.fmax.reduce(budget)
-    if lowest != lowest or widest != widest:  # every query NaN
-        return np.zeros(0, dtype=np.int64)
-    return np.flatnonzero((own >= lowest) & (cost <= widest))
-
-
-def _front(parts: tuple[F64, ...]) -> I64:
-    """Indices of the Pareto set of columns ``parts`` (all maximised).
-
-    A block has at most a few hundred packages, where comparing every pair at once is
-    faster than the general sort-filter of :func:`negosim.core.bargaining.pareto_mask`; both
-    use the same definition (dominated iff another is ≥ everywhere and > somewhere).
-    """
-    if len(parts[0]) > _PAIRWISE_MAX:
-        return np.flatnonzero(pareto_mask(np.stack(parts, axis=1)))
-    # One (n, n) comparison per objective, combined in place: ten times faster than one
-    # (n, n, k) array reduced over its short last axis. Entry (j, i): j ≥ i everywhere /
-    # j > i somewhere.
-    at_least = better = None
-    for part in parts:
-        column, row = part[:, None], part[None, :]
-        if at_least is None:
-            at_least, better = column >= row, column > row
-        else:
-            at_least &= column >= row
-            better |= column > row
-    assert at_least is not None and better is not None
-    return np.flatnonzero(~(at_least & better).any(axis=0))
-
-
-#: Blocks up to this many packages take their frontier by comparing all pairs.
-_PAIRWISE_MAX = 512
-
-
-def _front_over_beliefs(us: F64, cost: F64, japan_corners: F64, allowed: I64) -> I64:
-    """State-block packages that are on the (U_US, U_J, -L_J) frontier for some beliefs.
-
-    Japan's state-block utility is linear in (ψ, ψρ̂) (Sec_J, docs/model.md §2), so a package
-    beaten at each corner of the region the beliefs can take is beaten everywhere inside it.
-    A package is dropped only if another is at least as good for the US, costs no more, and
-    is better for Japan by a margin at every corner (``japan_corners``: one row per corner),
-    so rounding inside the region cannot undo the comparison. What remains holds the
-    frontier of every (ψ, ρ̂) in the region (docs/model.md §9): a few more packages than one
-    frontier (56 against 45-56 on the baseline), computed once instead of once per belief.
-    """
-    u, c, j = us[allowed], cost[allowed], japan_corners[:, allowed]
-    beaten = (u[:, None] >= u[None, :]) & (c[:, None] <= c[None, :])
-    for corner in j:
-        beaten &= corner[:, None] >= corner[None, :] + _MARGIN
-    return allowed[~beaten.any(axis=0)]
-
-
 #: Width of the bins of ψ that share one state-block candidate set (a speed knob only).
 _THREAT_BIN = 0.25
-#: How much better for Japan a package must be at every corner to beat another (utility units).
-_MARGIN = 1e-9
-
-
-def _restricted_front(parts: tuple[F64, ...], allowed: NDArray[np.bool_] | None) -> I64:
-    """Pareto set of ``parts`` among the ``allowed`` rows (all rows when None)."""
-    if allowed is None:
-        return _front(parts)
-    rows = np.flatnonzero(allowed)
-    if not len(rows):
-        return rows.astype(np.int64)
-    return rows[_front(tuple(part[rows] for part in parts))]
-
-
-def group_keys(*columns: F64 | I64) -> tuple[F64, I64]:
-    """Distinct rows of the grouping columns and each replicate's row number.
-
-    Each column is coded by a 1-D ``np.unique`` and the codes are combined into one integer
-    key, which is much faster than ``np.unique(axis=0)`` on float rows.
-    """
-    key = np.zeros(len(columns[0]), dtype=np.int64)
-    span = 1  # the key's values are below this
-    for column in columns:
-        column = np.asarray(column, dtype=np.float64)
-        if not len(column) or (column == column[0]).all():
-            continue  # a constant column (often the belief, or the restriction) adds nothing
-        values, codes = np.unique(column, return_inverse=True)
-        if span * len(values) >= 2**62:  # re-number the key densely (same order) first
-            distinct, key = np.unique(key, return_inverse=True)
-            key, span = key.reshape(-1).astype(np.int64), len(distinct)
-        key = key * len(values) + codes.reshape(-1)
-        span *= len(values)
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    stacked = np.stack([np.asarray(c, dtype=np.float64)[first] for c in columns], axis=1)
-    return stacked, inverse.reshape(-1)
-
-
-def split_groups(inverse: I64, count: int) -> list[I64]:
-    """Member indices of each group, in one stable sort rather than a scan per group."""
-    order = np.argsort(inverse, kind="stable")
-    bounds = np.searchsorted(inverse[order], np.arange(1, count))
-    return np.split(order, bounds)
 
 
 # Process-wide, keyed by a fingerprint of the inputs: a candidate set is a pure function of a
@@ -271,6 +58,8 @@ class OfferSearch:
         self.tables = tables
         self.cache = cache
         self._identities: dict[tuple[str, int], bytes] = {}
+        # (US?, leader, restriction) -> the static block's best own utility (no beliefs)
+        self._static_best: dict[tuple[bool, int, bytes], float] = {}
 
     def identity(self, proposer: str, leader: int) -> bytes:
         """Content key of the tables behind ``proposer``'s candidates for ``leader``."""
@@ -360,7 +149,7 @@ class OfferSearch:
                 ]
             )
             allowed = b if admissible is None else np.flatnonzero(admissible.state)
-            found = _front_over_beliefs(t.us_state, t.cost_state, corners, allowed)
+            found = front_over_beliefs(t.us_state, t.cost_state, corners, allowed)
             self.cache.put(key, found, found.nbytes)
         return step, found  # type: ignore[return-value]
 
@@ -371,7 +160,7 @@ class OfferSearch:
         key = ("static front", self._identity("state", leader), restriction)
         found = self.cache.get(key)
         if found is None:
-            found = _restricted_front(
+            found = restricted_front(
                 (t.us_static, t.japan_static[leader], -t.cost_static),
                 None if admissible is None else admissible.static,
             )
@@ -446,7 +235,7 @@ class OfferSearch:
         else:  # beliefs outside the tabulated region: this belief's own frontier
             own, other, cost = self._parts(proposer, leader, threat, belief)
             static_idx = self._static_front(leader, admissible)
-            state_idx = _restricted_front(
+            state_idx = restricted_front(
                 (own[0], other[0], -cost[0]), None if admissible is None else admissible.state
             )
             bb = np.repeat(state_idx, len(static_idx))
@@ -498,10 +287,14 @@ class OfferSearch:
         pairs, pair_of_row = group_keys(rows_leader, rows_index)
         top_static = np.empty(len(pairs))
         for p, (leader_p, index_p) in enumerate(pairs.astype(np.int64)):
-            static = t.us_static if proposer == "us" else t.japan_static[leader_p]
-            if restrictions is not None:
-                static = static[restrictions[index_p].static]
-            top_static[p] = static.max() if len(static) else -np.inf
+            restriction = None if restrictions is None else restrictions[index_p]
+            key = (proposer == "us", int(leader_p), b"" if restriction is None else restriction.key)
+            if key not in self._static_best:
+                static = t.us_static if proposer == "us" else t.japan_static[leader_p]
+                if restriction is not None:
+                    static = static[restriction.static]
+                self._static_best[key] = float(static.max()) if len(static) else -np.inf
+            top_static[p] = self._static_best[key]
         # -inf where a block has nothing admissible
         value = state_part.max(axis=1) + top_static[pair_of_row]
         return value[inverse]
