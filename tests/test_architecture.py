@@ -55,6 +55,7 @@ ALLOWED = {
         "outcomes",
         "results",
         "account",
+        "outcome_space",
         "plots",
         "explain",
         "seminar",

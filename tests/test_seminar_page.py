@@ -169,6 +169,11 @@ def test_step_explain_and_nothing_leaves_localhost(browser, server, shots):
     explanation = tab.page.locator('[data-testid="explanation"]').all_inner_texts()
     assert explanation and any("values the offer at" in line for line in explanation)
     tab.page.screenshot(path=str(shots / "seminar_round3.png"))
+    # the charts of negosim plot, for rounds 1-3
+    tab.click("tab-Charts")
+    tab.page.wait_for_selector('[data-stem="offers"]', timeout=60_000)
+    tab.page.wait_for_selector("text=Rounds 1-3, drawn by the functions of negosim plot")
+    tab.click("tab-Round")
     # the scrubber goes back: round 1 is shown again
     tab.slide("scrubber", 0.0)
     tab.page.wait_for_selector("text=Round 0: nothing played yet")

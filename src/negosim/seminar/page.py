@@ -106,11 +106,14 @@ class StudentPage:
         with ui.tabs().classes("w-full text-lg") as tab_bar:
             names = ["Round", "Charts", "Briefs", "Events", "Compare", "Scenario", "Download"]
             tab_items = {name: ui.tab(name).props(f'data-testid="tab-{name}"') for name in names}
-        with ui.tab_panels(tab_bar, value=tab_items["Round"]).classes("w-full"):
+        self.tab_items = tab_items
+        with ui.tab_panels(
+            tab_bar, value=tab_items["Round"], on_change=guarded(self.on_tab)
+        ).classes("w-full"):
             with ui.tab_panel(tab_items["Round"]):
                 self.round_panel()
             with ui.tab_panel(tab_items["Charts"]):
-                tabs.charts_placeholder()
+                self.charts = tabs.ChartsPanel(self.session)
             with ui.tab_panel(tab_items["Briefs"]):
                 tabs.briefs_tab(self.session)
             with ui.tab_panel(tab_items["Events"]):
@@ -221,8 +224,14 @@ class StudentPage:
         self.scrubber.props(f"max={max(session.round, 1)}")
         self.scrubber.set_value(self.shown)
         self.round_panel.refresh()
+        self.charts.changed()
 
     # -- handlers ------------------------------------------------------------------------
+    def on_tab(self, event: Any) -> None:
+        """Charts are drawn only while their tab is open."""
+        value = getattr(event.value, "_props", {}).get("name", event.value)
+        self.charts.show(value == "Charts")
+
     @guarded
     def on_step(self) -> None:
         """Play one round (a seated person decides through the seat panel instead)."""

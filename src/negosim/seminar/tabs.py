@@ -7,11 +7,10 @@ long work (the 1,000-run comparison) runs off the event loop so other tabs stay 
 from __future__ import annotations
 
 import base64
-import importlib.util
 from collections.abc import Callable
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import background_tasks, run, ui
 
 from negosim.core.protocol import Reason
 from negosim.scenario import ScenarioError
@@ -31,18 +30,74 @@ INSTRUCTOR_EVENTS: tuple[tuple[str, str, float | str], ...] = (
 )
 
 
-def charts_placeholder() -> None:
-    """Until ``negosim.plots`` (the charts of ``negosim plot``) is on main."""
-    available = importlib.util.find_spec("negosim.plots.run_draw") is not None
-    with ui.card().classes("w-full bg-grey-2").props('data-testid="charts-placeholder"'):
-        ui.label("Charts").classes("text-xl font-bold")
-        ui.label(
-            "PLACEHOLDER: this panel will draw the charts of `negosim plot` (offers by "
-            "issue, approval with the win-set, China's ladder, markets, the outcome plane "
-            "with the offers' path and the Nash point) with the same functions, "
-            "negosim.plots, once they are on main."
-            + (" They are installed; wiring pending." if available else "")
-        ).classes("text-lg")
+class ChartsPanel:
+    """The charts of ``negosim plot`` for the run so far, redrawn off the event loop.
+
+    Drawing five charts takes a second or two, so it happens only while the tab is open,
+    in a worker thread; a round played meanwhile marks the charts stale and they are drawn
+    again once the current drawing is done.
+    """
+
+    def __init__(self, session: SeminarSession) -> None:
+        self.session = session
+        self.visible = False
+        self.busy = False
+        self.stale = True
+        from negosim.seminar.charts import CHARTS
+
+        self.images: dict[str, str] = {}
+        titles = {title: stem for stem, title in CHARTS}
+        self.pick = ui.toggle(
+            list(titles), value=CHARTS[0][1], on_change=lambda e: self._show(titles[e.value])
+        ).props("no-caps")
+        self.note = ui.label("").classes("text-base text-grey-8")
+        self.image = ui.image("").classes("w-full").style("max-width: 1100px")
+        self.image.props('data-testid="chart"')
+        self.titles = titles
+
+    def show(self, visible: bool) -> None:
+        """The tab was opened (True) or left (False)."""
+        self.visible = visible
+        if visible and self.stale:
+            self.redraw()
+
+    def changed(self) -> None:
+        """The run moved: redraw now if the tab is open, else when it is opened."""
+        self.stale = True
+        if self.visible:
+            self.redraw()
+
+    def redraw(self) -> None:
+        """Start drawing unless a drawing is under way (it will draw again when done)."""
+        if not self.busy:
+            background_tasks.create(self._draw(), name="seminar-charts")
+
+    async def _draw(self) -> None:
+        from negosim.seminar.charts import CHARTS, run_charts
+
+        self.busy = True
+        try:
+            while self.stale:
+                self.stale = False
+                at = self.session.round
+                self.note.set_text(f"drawing the charts of rounds 1-{at} …")
+                images = await run.io_bound(run_charts, self.session)
+                self.images = {
+                    stem: "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+                    for stem, png in images.items()
+                }
+                self._show(self.titles[self.pick.value] if self.pick.value else CHARTS[0][0])
+                self.note.set_text(
+                    f"Rounds 1-{at}, drawn by the functions of negosim plot."
+                    if images
+                    else "Play a round to draw the charts."
+                )
+        finally:
+            self.busy = False
+
+    def _show(self, stem: str) -> None:
+        self.image.set_source(self.images.get(stem, ""))
+        self.image.props(f'data-stem="{stem}"')
 
 
 def briefs_tab(session: SeminarSession) -> None:
