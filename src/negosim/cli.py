@@ -13,8 +13,10 @@ EPILOG = """examples:
   negosim run configs/baseline.yaml                 one replicate, round-by-round account
   negosim run configs/baseline.yaml --seed 7 --out out/run7
   negosim plot out/run7                             charts of a run (or of a sweep's DIR)
+  negosim report out/run7                           one self-contained HTML report
   negosim sweep experiments/omega_commitment.yaml    a parameter sweep, results in runs/
   negosim levers                                     the lever table: docs/levers.md
+  negosim compare runs/a runs/b                      two sweeps side by side
   negosim validate configs/*.yaml                    check scenario files
   negosim list                                       concession styles, China rules, events
   negosim list columns configs/baseline.yaml         every output column, unit and meaning
@@ -139,9 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    from negosim.commands import plot
+    from negosim.commands import plot, report
 
     plot.add_parser(sub)
+    report.add_parser(sub)
 
     levers = sub.add_parser(
         "levers",
@@ -177,6 +180,10 @@ def build_parser() -> argparse.ArgumentParser:
     levers.add_argument(
         "--workers", type=_positive, default=1, metavar="W", help="worker processes (default 1)"
     )
+
+    from negosim.commands import compare
+
+    compare.add_parser(sub)
 
     listing = sub.add_parser(
         "list",
@@ -218,10 +225,11 @@ def _run(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else scenario.spec.seed
     model = NegotiationModel(scenario, seeds=[seed], rounds=args.rounds).run()
     summary = summarize(model)
+    story = account(model, summary)
     if args.quiet:
         print("\n".join(summary_lines(model, summary, 0)))
     else:
-        print(account(model, summary), end="")
+        print(story, end="")
     if args.out is not None:
         table = write_table(round_table(model), args.out / "rounds", declared_for(model, "round"))
         path = write_summary_json(
@@ -233,6 +241,7 @@ def _run(args: argparse.Namespace) -> int:
             table,
             declared_for(model, "run"),
             outcome_spaces(model),
+            account=[story],
         )
         print(f"\nwrote {table} and {path}")
     return 0

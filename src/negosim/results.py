@@ -148,6 +148,7 @@ def write_summary_json(
     table_file: Path,
     columns: Sequence[Column],
     outcome_space: list[dict[str, Any]] | None = None,
+    account: list[str] | None = None,
 ) -> Path:
     """summary.json: the scenario, its hash, the seeds, versions, and each run's outcomes.
 
@@ -173,6 +174,8 @@ def write_summary_json(
     }
     if outcome_space is not None:
         document["outcome_space"] = [_plain_tree(entry) for entry in outcome_space]
+    if account is not None:
+        document["account"] = account  # per run, the text `negosim run` prints (a report's)
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     return path
