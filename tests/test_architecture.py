@@ -57,6 +57,7 @@ ALLOWED = {
         "account",
         "outcome_space",
         "plots",
+        "report",
         "explain",
         "seminar",
     },

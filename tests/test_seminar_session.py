@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -211,3 +212,15 @@ def test_downloads_have_safe_names_and_hold_the_run(library):
     document = json.loads(run_json(session))
     assert document["rounds_played"] == 3 and len(document["rounds"]) == 3
     assert document["seed"] == 20250207
+
+
+def test_the_report_is_negosim_reports_for_the_run_so_far(library):
+    from negosim.seminar.charts import run_report_html
+
+    session = SeminarSession(library)
+    for _ in range(2):
+        session.step()
+    page = run_report_html(session).decode("utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "Round 2 (Mar 2025)" in page and "Round 3 (" not in page
+    assert not re.search(r"""(?:src|href)=["']https?://""", page)

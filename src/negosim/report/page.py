@@ -68,10 +68,10 @@ def page(title: str, subtitle: str, sections: Iterable[tuple[str, str]]) -> str:
         for a, (h, content) in zip(anchors, sections, strict=True)
     )
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)}</title>\n<style>{STYLE}</style></head>\n<body>\n"
-        f"<h1>{esc(title)}</h1>\n<p class=\"subtitle\">{esc(subtitle)}</p>\n"
+        f'<h1>{esc(title)}</h1>\n<p class="subtitle">{esc(subtitle)}</p>\n'
         f'<nav class="toc">{toc}</nav>\n{body}\n</body></html>\n'
     )
 
@@ -119,5 +119,5 @@ def table(frame: pd.DataFrame, digits: int = 3, max_rows: int | None = None) -> 
         lines.append("<tr>" + "".join(cells) + "</tr>")
     more = ""
     if max_rows is not None and len(frame) > max_rows:
-        more = f"<p class=\"subtitle\">{len(frame) - max_rows:,} more rows in the files.</p>"
+        more = f'<p class="subtitle">{len(frame) - max_rows:,} more rows in the files.</p>'
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(lines)}</tbody></table>{more}"

@@ -53,6 +53,7 @@ def provenance(document: dict[str, Any]) -> dict[str, Any]:
 
 def outcomes_table(outcome: dict[str, Any]) -> pd.DataFrame:
     """The run's outcomes, one row each (name, value)."""
+
     def shown(value: Any) -> str:
         if isinstance(value, float):
             return f"{value:,.3f}"
@@ -87,8 +88,7 @@ def run_report(root: Path, replicate: int = 0) -> str:
         shown = [c for c in REASON_COLUMNS if c in run.rounds]
         body = (
             '<p class="note">This directory has no saved account (written before negosim '
-            "saved it); each month's proposer and reason instead.</p>"
-            + table(run.rounds[shown])
+            "saved it); each month's proposer and reason instead.</p>" + table(run.rounds[shown])
         )
     sections.append(("Round by round", body))
     title = f"negosim run: {run.name}"

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from negosim.account import account
 from negosim.columns import declared_for
 from negosim.outcome_space import outcome_spaces
 from negosim.outcomes import round_table, summarize
@@ -55,8 +56,19 @@ def save_run(session: SeminarSession, folder: Path) -> Path:
         table,
         declared_for(model, "run"),
         outcome_spaces(model),
+        account=[account(model, summary)],
     )
     return folder
+
+
+def run_report_html(session: SeminarSession) -> bytes:
+    """The run so far as ``negosim report`` writes it: one self-contained HTML file."""
+    from negosim.report.run_page import run_report
+
+    if session.round == 0:
+        raise ValueError("nothing to report yet: play at least one round")
+    with tempfile.TemporaryDirectory(prefix="negosim-seminar-") as tmp:
+        return run_report(save_run(session, Path(tmp))).encode("utf-8")
 
 
 def run_charts(session: SeminarSession) -> dict[str, bytes]:

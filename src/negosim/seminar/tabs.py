@@ -278,13 +278,16 @@ def download_tab(session: SeminarSession) -> None:
     """The run so far as CSV and JSON."""
     ui.label("Download the run so far").classes("text-xl font-bold")
 
-    def send(kind: str) -> None:
+    async def send(kind: str) -> None:
+        from negosim.seminar.charts import run_report_html
+
+        makers = {"csv": run_csv, "json": run_json, "html": run_report_html}
         try:
-            data = run_csv(session) if kind == "csv" else run_json(session)
+            data = await run.io_bound(makers[kind], session)
         except ValueError as err:
             ui.notify(str(err), type="warning")
             return
-        media = "text/csv" if kind == "csv" else "application/json"
+        media = {"csv": "text/csv", "json": "application/json", "html": "text/html"}[kind]
         ui.download.content(data, f"{file_stem(session)}.{kind}", media)
 
     with ui.row():
@@ -294,9 +297,14 @@ def download_tab(session: SeminarSession) -> None:
         ui.button("Whole run (JSON)", icon="download", on_click=lambda: send("json")).props(
             'data-testid="download-json"'
         )
-    ui.label("The HTML report (negosim report) will be linked here once it is on main.").classes(
-        "text-base text-grey-8"
-    )
+        ui.button("Report (HTML)", icon="description", on_click=lambda: send("html")).props(
+            'data-testid="download-html"'
+        )
+    ui.label(
+        "The report is what negosim report writes for the run so far: provenance, the "
+        "charts, the outcomes and the round-by-round account, in one file that opens offline "
+        "and prints well."
+    ).classes("text-base text-grey-8")
 
 
 def offer_sliders(session: SeminarSession) -> list[dict]:
