@@ -83,6 +83,15 @@ def controls_for(scenario: Scenario) -> list[Control]:
         Control(
             "politics.approval.initial", "starting approval", "japan", 0.05, 0.8, 0.01, "share"
         ),
+        Control(
+            "politics.approval.equilibrium",
+            "approval it settles at (A*)",
+            "japan",
+            0.05,
+            0.8,
+            0.01,
+            "share",
+        ),
         Control("agents.us.linkage", "linkage ℓ (trades across issues)", "us"),
     ]
     tariff = next((i for i in spec.issues.values() if i.enabled and i.role == "tariff"), None)

@@ -147,6 +147,15 @@ def world_card(view: dict) -> None:
             ui.label("The US sent a tariff letter this month").classes("text-lg text-negative")
 
 
+WORDS = {
+    "japan_utility": "worth to you (0-1)",
+    "us_utility": "worth to you (0-1)",
+    "political_cost": "its political cost at home",
+    "win_set": "the Diet's win-set",
+    "ratification_probability": "chance the Diet ratifies",
+}
+
+
 def seat_panel(
     turn: str | None,
     side: str,
@@ -157,54 +166,65 @@ def seat_panel(
 ) -> None:
     """The person's decision for the next round: a package to propose, or an answer."""
     name = GROUPS[side]
-    with (
-        ui.card()
-        .classes("w-full")
-        .style(f"border-left: 6px solid {SIDE_COLOUR[side]}")
-        .props('data-testid="seat"')
-    ):
+    card = ui.card().classes("w-full gap-2").style(f"border-left: 8px solid {SIDE_COLOUR[side]}")
+    with card.props('data-testid="seat"'):
         if turn is None:
             ui.label(f"You play {name}. Nothing to decide this round: press Step.").classes(
                 "text-lg"
             )
             return
         if turn == "respond" and offer_on_table is not None:
-            ui.label(f"You play {name}. The other side offers:").classes("text-lg font-bold")
-            for item in offer_on_table["issues"]:
-                ui.label(f"{item['issue'].replace('_', ' ')}: {item['offer_text']}").classes(
-                    "text-lg"
+            ui.label(
+                f"You play {name}. Round {offer_on_table['round']}: "
+                f"{offer_on_table['proposer_name']} offers"
+            ).classes("text-xl font-bold")
+            with ui.grid(columns=2).classes("w-full gap-x-6 gap-y-1"):
+                for item in offer_on_table["issues"]:
+                    ui.label(item["issue"].replace("_", " ")).classes("text-lg text-grey-8")
+                    ui.label(item["offer_text"]).classes("text-lg font-bold")
+            numbers = offer_on_table["numbers"]
+            facts = []
+            for key, value in numbers.items():
+                if value is None:
+                    continue
+                shown = (
+                    f"{100 * value:.0f} %" if key == "ratification_probability" else f"{value:.3f}"
                 )
-            for key, value in offer_on_table["numbers"].items():
-                if value is not None:
-                    ui.label(f"{key.replace('_', ' ')}: {value:.3f}").classes("text-base")
+                facts.append(f"{WORDS.get(key, key)} {shown}")
+            ui.label(" · ".join(facts)).classes("text-lg")
             with ui.row():
                 ui.button("Accept", on_click=lambda: on_answer(True), color="positive").props(
-                    'data-testid="accept"'
+                    'size=lg data-testid="accept"'
                 )
                 ui.button("Reject", on_click=lambda: on_answer(False), color="negative").props(
-                    'data-testid="reject"'
+                    'size=lg data-testid="reject"'
                 )
             return
-        ui.label(f"You play {name}: propose a package").classes("text-lg font-bold")
+        ui.label(f"You play {name}: propose a package").classes("text-xl font-bold")
         chosen: dict[str, float] = {}
-        for item in issues:
-            chosen[item["issue"]] = item["value"]
-            label = ui.label(f"{item['issue'].replace('_', ' ')}: {item['value']:g} {item['unit']}")
-            ui.slider(
-                min=item["min"],
-                max=item["max"],
-                step=item["step"],
-                value=item["value"],
-                on_change=lambda e, i=item, lab=label: (
-                    chosen.__setitem__(i["issue"], e.value),
-                    lab.set_text(f"{i['issue'].replace('_', ' ')}: {e.value:g} {i['unit']}"),
-                ),
-            ).props("dense").props(f'data-testid="seat:{item["issue"]}"')
+        with ui.grid(columns=2).classes("w-full gap-x-8 gap-y-0"):
+            for item in issues:
+                chosen[item["issue"]] = item["value"]
+                with ui.column().classes("gap-0"):
+                    words = item["issue"].replace("_", " ")
+                    label = ui.label(f"{words}: {item['value']:g} {item['unit']}").classes(
+                        "text-lg"
+                    )
+                    ui.slider(
+                        min=item["min"],
+                        max=item["max"],
+                        step=item["step"],
+                        value=item["value"],
+                        on_change=lambda e, i=item, lab=label, w=words: (
+                            chosen.__setitem__(i["issue"], e.value),
+                            lab.set_text(f"{w}: {e.value:g} {i['unit']}"),
+                        ),
+                    ).props(f'dense data-testid="seat:{item["issue"]}"')
         with ui.row():
             ui.button("Propose", on_click=lambda: on_offer(dict(chosen))).props(
-                'data-testid="propose"'
+                'size=lg data-testid="propose"'
             )
-            ui.button("Make no offer", on_click=lambda: on_offer(None)).props("flat")
+            ui.button("Make no offer", on_click=lambda: on_offer(None)).props("flat size=lg")
 
 
 def debrief_table(rows: list[dict]) -> None:
