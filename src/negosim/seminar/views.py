@@ -8,6 +8,7 @@ words as ``negosim run``); a seated person sees only what their side would know.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -77,6 +78,21 @@ def explain(view: dict, numbers: dict) -> list[str]:
     return lines
 
 
+def full_explanation(model: NegotiationModel, round_index: int) -> list[str] | None:
+    """The decisive reason and the smallest flipping change, from :mod:`negosim.explain`.
+
+    None when that module is not installed (the page then words the recorded reason
+    itself, :func:`explain`).
+    """
+    if importlib.util.find_spec("negosim.explain") is None:
+        return None
+    from negosim.explain import explain_round
+
+    explanation = explain_round(model, 0, round_index)
+    lines = [line for line in (explanation.why(), explanation.flip_sentence()) if line]
+    return [f"Binding: {lines[0]}", *lines[1:]] if lines else None
+
+
 def round_view(model: NegotiationModel, round_index: int, seat: str | None = None) -> dict:
     """Round ``round_index`` (1-based) of replicate 0, as a seated side would see it.
 
@@ -142,7 +158,7 @@ def round_view(model: NegotiationModel, round_index: int, seat: str | None = Non
     view["account"] = round_lines(model, 0, round_index)
     if seat is None:
         view["numbers"] = numbers
-        view["explanation"] = explain(view, numbers)
+        view["explanation"] = full_explanation(model, round_index) or explain(view, numbers)
         return view
     view.pop("account")
     own = "japan_utility" if seat == "japan" else "us_utility"
