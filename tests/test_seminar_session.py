@@ -7,6 +7,7 @@ session) as it was.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import re
@@ -224,3 +225,20 @@ def test_the_report_is_negosim_reports_for_the_run_so_far(library):
     assert page.startswith("<!DOCTYPE html>")
     assert "Round 2 (Mar 2025)" in page and "Round 3 (" not in page
     assert not re.search(r"""(?:src|href)=["']https?://""", page)
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("negosim.explain") is None, reason="negosim.explain not on this branch"
+)
+def test_the_round_tab_explains_with_negosim_explain_except_where_a_person_decided(library):
+    from negosim.explain import explain_round
+
+    session = SeminarSession(library)
+    session.step()
+    view = round_view(session.model, 1)
+    assert view["explanation"][0] == "Why: " + explain_round(session.model, 0, 1).why()
+    session.take_seat("japan")
+    session.decide(accept=True)  # the Diet cannot pass it: the rule says no, the person yes
+    view = round_view(session.model, 1)
+    assert view["decided_by_person"]
+    assert not view["explanation"][0].startswith("Why:")

@@ -124,7 +124,8 @@ def response_card(view: dict) -> None:
             f"text-xl font-bold text-{colour}"
         ).props('data-testid="response-text"')
         for line in view["explanation"]:
-            weight = "text-lg font-bold" if line.startswith("Binding") else "text-lg"
+            bold = line.startswith(("Binding", "Why"))
+            weight = "text-lg font-bold" if bold else "text-lg"
             ui.label(line).classes(weight).props('data-testid="explanation"')
 
 

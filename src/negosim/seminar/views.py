@@ -42,22 +42,31 @@ def _level_text(axis: Any, value: float) -> str:
     return f"{value:g} {axis.spec.unit}"
 
 
-def explain(view: dict, numbers: dict) -> list[str]:
-    """Why the responder answered as it did, with the numbers that bound the answer."""
+def explain(view: dict, numbers: dict, person: bool = False, proposed: bool = False) -> list[str]:
+    """Why the responder answered as it did, with the numbers that bound the answer.
+
+    ``person``: a person in the seat answered, so the model's target is not theirs;
+    ``proposed``: a person in the seat made (or withheld) the offer.
+    """
     who, reason = view["responder_name"], Reason[view["reason"].upper()]
     u, target = numbers["responder_utility"], numbers["responder_target"]
     reserve = numbers["responder_reservation"]
     if reason == Reason.NOT_NEGOTIATING:
         return ["No talks this month: a deal is in force or pending, or the talks broke down."]
+    if reason == Reason.NO_OFFER and proposed:
+        return [f"{view['proposer_name']} (the person in the seat) made no offer."]
     if reason == Reason.NO_OFFER:
         return [
             f"{view['proposer_name']} found no package worth its target that it "
             "believed the Diet would pass."
         ]
-    lines = [
-        f"{who} values the offer at {u:.3f}; it holds out for {target:.3f} this month "
-        f"(its target) and no deal is worth {reserve:.3f} to it."
-    ]
+    if person:
+        lines = [f"The offer is worth {u:.3f} to {who}; no deal is worth {reserve:.3f}."]
+    else:
+        lines = [
+            f"{who} values the offer at {u:.3f}; it holds out for {target:.3f} this month "
+            f"(its target) and no deal is worth {reserve:.3f} to it."
+        ]
     if reason == Reason.BELOW_RESERVATION:
         lines.append(f"Binding: the offer is worth less than no deal ({u:.3f} < {reserve:.3f}).")
     elif reason == Reason.BELOW_TARGET:
@@ -86,11 +95,14 @@ def full_explanation(model: NegotiationModel, round_index: int) -> list[str] | N
     """
     if importlib.util.find_spec("negosim.explain") is None:
         return None
-    from negosim.explain import explain_round
+    from negosim.explain import ExplanationError, explain_round
 
-    explanation = explain_round(model, 0, round_index)
+    try:
+        explanation = explain_round(model, 0, round_index)
+    except ExplanationError:
+        return None  # a person in the seat decided this round: their reasons are their own
     lines = [line for line in (explanation.why(), explanation.flip_sentence()) if line]
-    return [f"Binding: {lines[0]}", *lines[1:]] if lines else None
+    return [f"Why: {lines[0]}", *lines[1:]] if lines else None
 
 
 def round_view(model: NegotiationModel, round_index: int, seat: str | None = None) -> dict:
@@ -156,9 +168,13 @@ def round_view(model: NegotiationModel, round_index: int, seat: str | None = Non
         "ratification_probability": _number(row["ratification_probability"]),
     }
     view["account"] = round_lines(model, 0, round_index)
+    person = model.seat is not None and round_index in model.seat.responses
+    proposed = model.seat is not None and round_index in model.seat.offers
+    view["decided_by_person"] = person or proposed
     if seat is None:
         view["numbers"] = numbers
-        view["explanation"] = full_explanation(model, round_index) or explain(view, numbers)
+        full = None if person or proposed else full_explanation(model, round_index)
+        view["explanation"] = full or explain(view, numbers, person, proposed)
         return view
     view.pop("account")
     own = "japan_utility" if seat == "japan" else "us_utility"
@@ -170,7 +186,9 @@ def round_view(model: NegotiationModel, round_index: int, seat: str | None = Non
             ratification_probability=numbers["ratification_probability"],
         )
     if seat == responder:
-        view["explanation"] = explain(view, numbers)
+        view["explanation"] = explain(view, numbers, person, proposed)
+    elif proposed and reason == Reason.NO_OFFER:
+        view["explanation"] = ["You made no offer this month."]
     elif reason in PUBLIC_REASONS:
         view["explanation"] = [f"{SIDE_NAMES[responder]}: {reason.label}"]
     else:
