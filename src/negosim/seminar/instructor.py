@@ -21,6 +21,7 @@ def add_instructor_page(seminar: Seminar) -> None:
     @ui.page("/instructor")
     def instructor(key: str = "") -> None:
         ui.query("body").style("font-size: 18px")
+        ui.add_css(".q-table td, .q-table th { font-size: 1.1rem !important; }")
         if not secrets.compare_digest(str(key), seminar.key):
             ui.label("The instructor view needs the key printed by negosim serve.").classes(
                 "text-xl"

@@ -115,7 +115,7 @@ class StudentPage:
             with ui.tab_panel(tab_items["Charts"]):
                 self.charts = tabs.ChartsPanel(self.session)
             with ui.tab_panel(tab_items["Briefs"]):
-                tabs.briefs_tab(self.session)
+                self.briefs = tabs.briefs_tab(self.session)
             with ui.tab_panel(tab_items["Events"]):
                 tabs.events_tab(self.session, guarded(self.after_event))
             with ui.tab_panel(tab_items["Compare"]):
@@ -304,6 +304,7 @@ class StudentPage:
         self.stop_playing()
         self.session.take_seat(SEATS.get(event.value))
         self.shown = 0
+        self.briefs.refresh()
         self.refresh()
 
     def on_offer(self, offer: dict[str, float] | None) -> None:
@@ -341,6 +342,7 @@ class StudentPage:
             return
         ui.notify("Settings applied: the run starts over", type="positive")
         self.shown = 0
+        self.briefs.refresh()
         self.refresh()
 
     @guarded
@@ -359,6 +361,7 @@ class StudentPage:
         self.fill_controls()
         self.seat_choice.set_value("model plays both")
         self.shown = 0
+        self.briefs.refresh()
         self.refresh()
 
     def after_event(self) -> None:

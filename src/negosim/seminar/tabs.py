@@ -100,15 +100,19 @@ class ChartsPanel:
         self.image.props(f'data-stem="{stem}"')
 
 
-def briefs_tab(session: SeminarSession) -> None:
-    """The confidential briefs: only the seated side's, or both for the projector."""
+def briefs_tab(session: SeminarSession) -> Any:
+    """The confidential briefs: only the seated side's, or both for the projector.
+
+    Returns the refreshable the page calls when the settings or the seat change.
+    """
+    ui.add_css(".brief h1 {font-size: 1.9rem; line-height: 1.2} .brief h2 {font-size: 1.4rem}")
 
     @ui.refreshable
     def show() -> None:
         sides = [session.seat.side] if session.seat else ["japan", "us"]
         for side in sides:
             with ui.card().classes("w-full"):
-                ui.markdown(brief(session.scenario, side)).classes("text-lg")  # type: ignore[arg-type]
+                ui.markdown(brief(session.scenario, side)).classes("text-lg brief")  # type: ignore[arg-type]
                 ui.button(
                     "Download printable brief",
                     icon="print",
@@ -119,8 +123,8 @@ def briefs_tab(session: SeminarSession) -> None:
                     ),
                 ).props(f'outline data-testid="brief-{side}"')
 
-    ui.button("Show the briefs for the current settings", on_click=show.refresh).props("flat")
     show()
+    return show
 
 
 def event_value(session: SeminarSession, value: float | str) -> float:
