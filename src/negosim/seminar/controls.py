@@ -60,14 +60,16 @@ def controls_for(scenario: Scenario) -> list[Control]:
         for name, issue in spec.issues.items():
             if not issue.enabled:
                 continue
-            controls.append(Control(f"{base}.priorities.{name}", f"priority: {name}", side))
+            controls.append(
+                Control(f"{base}.priorities.{name}", f"priority: {name.replace('_', ' ')}", side)
+            )
         for name, issue in spec.issues.items():
             if not issue.enabled:
                 continue
             controls.append(
                 Control(
                     f"{base}.ideal.{name}",
-                    f"ideal: {name}",
+                    f"ideal: {name.replace('_', ' ')}",
                     side,
                     issue.min,
                     issue.max,
