@@ -98,7 +98,7 @@ def browser_times(clicks: int) -> list[float]:
             for k in range(1, clicks + 1):
                 started = time.perf_counter()
                 page.click('[data-testid="step"]')
-                page.wait_for_selector(f'text=/^Round {k} \\(/')
+                page.wait_for_selector(f"text=/^Round {k} \\(/")
                 times.append(1000 * (time.perf_counter() - started))
             browser.close()
         return times

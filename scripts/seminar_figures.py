@@ -15,14 +15,15 @@ import numpy as np
 
 from negosim.model import NegotiationModel
 from negosim.outcomes import summarize
-from negosim.scenario import apply_overrides, load_scenario, scenario_from_mapping
+from negosim.scenario import Scenario, apply_overrides, load_scenario, scenario_from_mapping
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = load_scenario(ROOT / "configs" / "baseline.yaml")
 N = 1000
 
 
-def measure(overrides: dict, base=BASE) -> dict[str, float]:
+def measure(overrides: dict, base: Scenario = BASE) -> dict[str, float]:
+    """Mean outcomes of N runs of ``base`` with ``overrides`` (the page's dotted paths)."""
     scenario = scenario_from_mapping(apply_overrides(base.data, overrides), "<figures>")
     summary = summarize(NegotiationModel(scenario, seeds=range(N)).run())
     first = np.asarray(summary["first_deal_round"], dtype=float)
@@ -41,6 +42,7 @@ def measure(overrides: dict, base=BASE) -> dict[str, float]:
 
 
 def line(label: str, m: dict[str, float]) -> str:
+    """One printed row of measured outcomes."""
     return (
         f"{label:<38} deal {m['deal']:.2f}  failed votes {m['ratification_failures']:.2f}  "
         f"first deal {m['first_deal']:.1f}  China max {m['china_max']:.2f} "
@@ -50,6 +52,7 @@ def line(label: str, m: dict[str, float]) -> str:
 
 
 def main() -> None:
+    """Print every table of docs/seminar.md."""
     print(line("baseline", measure({})))
     print("\nExercise 1: starting approval (politics.approval.initial)")
     for a in (0.15, 0.20, 0.25, 0.30, 0.34, 0.40, 0.50):
