@@ -154,7 +154,7 @@ def child_phases(workers: int, launched: float) -> Json:
     t0 = time.perf_counter()
     import negosim.cli  # what the console script imports first
     from negosim.sweep import load_experiment, load_sweep, run_sweep
-    from negosim.sweep.stats import format_report
+    from negosim.sweep.report import report_and_files
 
     del negosim  # imported for its cost only
     t1 = time.perf_counter()
@@ -164,7 +164,7 @@ def child_phases(workers: int, launched: float) -> Json:
         out = Path(tmp) / "sweep"
         run_sweep(experiment, out, workers=workers, progress=False)
         t3 = time.perf_counter()
-        report = format_report(load_sweep(out), experiment.spec.report)
+        report = report_and_files(load_sweep(out), experiment.spec.report)  # as the CLI does
         t4 = time.perf_counter()
     return {
         "workers": workers,

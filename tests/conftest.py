@@ -82,3 +82,50 @@ def cli(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, st
     code = main([str(a) for a in args])
     out, err = capsys.readouterr()
     return code, out, err
+
+
+# --- small Sobol sweeps (made by running the model), shared by the sweep statistics tests ----
+
+# ω drives China's peak coercion; nothing in the model reads the markets (docs/model.md §7),
+# so the Nikkei's move on a deal is inert for every outcome but the markets'.
+SOBOL_DOMINANT = f"""\
+name: dominant
+scenario: {BASELINE}
+seed: 6
+replicates: 8
+rounds: 12
+design:
+  method: sobol
+  samples: 16
+  parameters:
+    china.omega: {{min: 0.0, max: 1.0}}
+    markets.nikkei_on_deal: {{min: 0.0, max: 7.0}}
+keep:
+  rounds: none
+report: [deal_reached, china_max_level, final_nikkei]
+"""
+# Independent seeds, on half the points (a cheaper fixture: the noise it shows needs no more).
+SOBOL_INDEPENDENT = SOBOL_DOMINANT.replace(
+    "seed: 6\n", "seed: 6\ncommon_random_numbers: false\n"
+).replace("samples: 16", "samples: 8")
+
+
+def _small_sweep(factory: pytest.TempPathFactory, name: str, text: str) -> tuple[object, object]:
+    from negosim.sweep import load_experiment, load_sweep, run_sweep
+
+    directory = factory.mktemp(name)
+    experiment = load_experiment(write(directory, text))
+    run_sweep(experiment, directory / "out", executor="inline", progress=False)
+    return experiment, load_sweep(directory / "out")
+
+
+@pytest.fixture(scope="session")
+def crn_sobol(tmp_path_factory):
+    """(experiment, sweep) of SOBOL_DOMINANT: 64 points x 8, common random numbers (default)."""
+    return _small_sweep(tmp_path_factory, "crn", SOBOL_DOMINANT)
+
+
+@pytest.fixture(scope="session")
+def independent_sobol(tmp_path_factory):
+    """(experiment, sweep) of SOBOL_INDEPENDENT: 32 points x 8, independent seeds."""
+    return _small_sweep(tmp_path_factory, "independent", SOBOL_INDEPENDENT)

@@ -23,6 +23,7 @@ MODULES = sorted(SRC.rglob("*.py"))
 #: For each layer (a module or package of negosim), the layers it may import.
 ALLOWED = {
     "schema": set(),
+    "provenance": set(),  # which code and command produced a result: a leaf
     "registry": set(),
     "core": {"schema", "registry", "core"},
     "scenario": {"schema", "registry", "core", "scenario"},
@@ -39,6 +40,7 @@ ALLOWED = {
         "columns",
         "outcomes",
         "results",
+        "provenance",
         "sweep",
         "levers",
     },

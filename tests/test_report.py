@@ -37,6 +37,8 @@ def test_report_of_a_run_embeds_everything_it_shows(run_dir, capsys):
     assert document["scenario"]["sha256"] in text
     assert document["scenario"]["resolved_sha256"] in text
     assert str(document["seeds"][0]) in text
+    assert document["code"]["source_sha256"] in text  # the code that ran
+    assert " ".join(document["command"]["argv"]) in text  # and how it was called
     # every chart of `negosim plot` is embedded, none is linked
     images = re.findall(r'<img [^>]*src="([^"]+)"', text)
     assert len(images) == 5
@@ -71,3 +73,63 @@ def test_report_of_a_directory_without_results_is_refused(tmp_path, capsys, kind
     assert code == 2 and stdout == ""
     assert str(target) in stderr and "Traceback" not in stderr
     assert not (target / "report.html").exists()
+
+
+def test_compare_report_holds_the_pairing_the_ranked_table_and_the_figures(tmp_path, capsys):
+    """`negosim compare A B --report`: the same self-contained page, from the files the
+    comparison wrote (two tiny sweeps on the same seeds, ω 0 against 1)."""
+    from conftest import write
+    from negosim.sweep.experiment import load_experiment
+    from negosim.sweep.runner import run_sweep
+
+    dirs = []
+    for omega in (0.0, 1.0):
+        text = (
+            f"name: omega_{int(omega)}\nscenario: {BASELINE}\nseed: 5\nreplicates: 30\n"
+            f"rounds: 12\ndesign:\n  method: grid\n  parameters:\n"
+            f"    china.omega: {{values: [{omega}]}}\n"
+        )
+        experiment = load_experiment(write(tmp_path, text, f"omega_{int(omega)}.yaml"))
+        run_sweep(experiment, tmp_path / f"s{int(omega)}", executor="inline", progress=False)
+        dirs.append(tmp_path / f"s{int(omega)}")
+    out = tmp_path / "cmp"
+    args = ["compare", *dirs, "--out", out, "--outcomes", "deal_reached,china_max_level"]
+    args += ["--a-point", "point=0", "--b-point", "point=0"]
+    code, stdout, stderr = cli(capsys, *args, "--report")
+    assert code == 0, stderr
+    assert f"wrote {out / 'report.html'}" in stdout
+    text = (out / "report.html").read_text(encoding="utf-8")
+    record = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
+    assert record["pairing"] in text.replace("&#x27;", "'")
+    assert "china_max_level" in text and "deal_reached" in text
+    images = re.findall(r'<img [^>]*src="([^"]+)"', text)
+    assert len(images) == 3 and all(s.startswith("data:image/png;base64,") for s in images)
+    assert not re.search(r'(src|href)="(https?:)?//', text)
+    # the report is the comparison's own file: comparing again into OUT is allowed
+    code, _, _ = cli(capsys, *args, "--report", tmp_path / "elsewhere.html")
+    assert code == 0 and (tmp_path / "elsewhere.html").is_file()
+
+
+def test_report_of_a_sweep_has_provenance_charts_and_tables_equal_to_pandas(tmp_path, capsys):
+    from conftest import write
+    from negosim.sweep import load_sweep
+    from negosim.sweep.experiment import load_experiment
+    from negosim.sweep.runner import run_sweep
+
+    text = (
+        f"name: tiny\nscenario: {BASELINE}\nseed: 3\nreplicates: 25\nrounds: 12\n"
+        "design:\n  method: grid\n  parameters:\n    china.omega: {values: [0.0, 1.0]}\n"
+    )
+    run_sweep(
+        load_experiment(write(tmp_path, text)), tmp_path / "s", executor="inline", progress=False
+    )
+    code, _, _ = cli(capsys, "report", tmp_path / "s")
+    assert code == 0
+    html = (tmp_path / "s" / "report.html").read_text(encoding="utf-8")
+    manifest = json.loads((tmp_path / "s" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["identity"] in html and "negosim sweep: tiny" in html
+    assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', html)) >= 5
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    runs = load_sweep(tmp_path / "s").runs
+    for omega, rate in runs.groupby("china.omega")["deal_reached"].mean().items():
+        assert f"{rate:,.3f}" in html, (omega, rate)  # the agreement table, per point

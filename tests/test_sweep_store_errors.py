@@ -166,7 +166,13 @@ def test_resuming_a_finished_sweep_runs_nothing_and_keeps_its_files(finished, ti
     assert code == 0
     assert "ran 0 runs in 0 chunks" in out
     assert "Agreement rate per point" in out  # the report is still printed
-    assert {k: v for k, v in snapshot(finished).items() if k != "manifest.json"} == parts
+    after = snapshot(finished)
+    assert {k: v for k, v in after.items() if k != "manifest.json" and k in parts} == parts
+    assert {k for k in after if k not in parts} - {"manifest.json"} == {  # the report's tables
+        f"tables/{name}.{kind}"
+        for name in ("agreement", "distributions", "variance")
+        for kind in ("csv", "md")
+    }
 
 
 # --- what is recorded ---------------------------------------------------------------------

@@ -140,6 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="runs per task (default: the file's chunk_size, else ~2000, balanced over workers)",
     )
     sweep.add_argument("--no-progress", action="store_true", help="no progress bar")
+    sweep.add_argument(
+        "--full-tables",
+        action="store_true",
+        help="print every point (default: a long table shows its extremes; all in DIR/tables/)",
+    )
 
     from negosim.commands import plot, report
 
@@ -241,6 +246,7 @@ def _run(args: argparse.Namespace) -> int:
             table,
             declared_for(model, "run"),
             outcome_spaces(model),
+            command=args.argv,
             account=[story],
         )
         print(f"\nwrote {table} and {path}")
@@ -251,7 +257,7 @@ def _sweep(args: argparse.Namespace) -> int:
     import time
 
     from negosim.sweep import load_experiment, load_sweep, run_sweep
-    from negosim.sweep.stats import format_report
+    from negosim.sweep.report import report_and_files
     from negosim.sweep.store import SweepDirectoryError
 
     experiment = load_experiment(args.experiment)
@@ -267,6 +273,7 @@ def _sweep(args: argparse.Namespace) -> int:
             resume=args.resume,
             chunk_runs=args.chunk_size,
             progress=not args.no_progress,
+            command=args.argv,
         )
     except SweepDirectoryError as err:
         print(f"negosim sweep: {err}", file=sys.stderr)
@@ -286,7 +293,7 @@ def _sweep(args: argparse.Namespace) -> int:
         f"{outcome.chunks_run} chunks ({outcome.executor}) in {elapsed:.2f} s "
         f"({rate:,.0f} runs/s); results in {out}\n"
     )
-    print(format_report(load_sweep(out), experiment.spec.report))
+    print(report_and_files(load_sweep(out), experiment.spec.report, full=args.full_tables))
     return 0
 
 
@@ -359,6 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from negosim.scenario import ScenarioError
 
     args = build_parser().parse_args(argv)
+    args.argv = ["negosim", *(sys.argv[1:] if argv is None else argv)]  # recorded with results
     handlers = {
         "run": _run,
         "sweep": _sweep,

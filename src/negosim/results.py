@@ -20,6 +20,7 @@ import numpy as np
 
 from negosim.columns import Column, python_rows
 from negosim.outcomes import Columns
+from negosim.provenance import code_identity, command_line
 from negosim.scenario import Scenario
 
 
@@ -149,6 +150,7 @@ def write_summary_json(
     columns: Sequence[Column],
     outcome_space: list[dict[str, Any]] | None = None,
     account: list[str] | None = None,
+    command: Sequence[str] | None = None,
 ) -> Path:
     """summary.json: the scenario, its hash, the seeds, versions, and each run's outcomes.
 
@@ -159,6 +161,8 @@ def write_summary_json(
     default, so the record answers "what ran" without the files or the code's defaults.
     ``outcome_space`` (one entry per run, :mod:`negosim.outcome_space`) is stored as is: the
     frontier and benchmark packages that ``negosim plot`` draws the bargain from.
+    It also names the code (``negosim.provenance.code_identity``: git commit and dirty flag,
+    hash of the sources) and the command (``command``, default ``sys.argv``, and the cwd).
     """
     runs = [
         {name: _plain(value) for name, value in row.items()}
@@ -169,6 +173,8 @@ def write_summary_json(
         "seeds": seeds,
         "rounds": rounds,
         "versions": versions(),
+        "code": code_identity(),
+        "command": command_line(command),
         "per_round_table": table_file.name,
         "runs": runs,
     }

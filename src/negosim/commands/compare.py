@@ -88,6 +88,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="figure format (default png; repeat for several)",
     )
     p.add_argument("--no-figures", action="store_true", help="write the tables only")
+    p.add_argument(
+        "--report",
+        nargs="?",
+        const=True,
+        metavar="FILE",
+        help="also write a self-contained HTML report (default OUT/report.html)",
+    )
     p.add_argument("--a-label", metavar="TEXT", help="A's name in legends (default: experiment)")
     p.add_argument("--b-label", metavar="TEXT", help="B's name in legends (default: experiment)")
     p.set_defaults(handler=run_compare)
@@ -137,4 +144,12 @@ def run_compare(args: argparse.Namespace) -> int:
         + f" ({time.perf_counter() - started:.1f} s)"
     )
     print(terminal(comparison, top=args.top, files=where))
+    if args.report:
+        from negosim.report.compare_page import compare_report
+        from negosim.results import atomic_path
+
+        report = out / "report.html" if args.report is True else Path(args.report)
+        with atomic_path(report) as tmp:
+            tmp.write_text(compare_report(out), encoding="utf-8")
+        print(f"wrote {report}")
     return 0

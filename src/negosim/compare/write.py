@@ -30,7 +30,7 @@ from negosim.results import atomic_path, versions
 RECORD = "comparison.json"
 FORMATS = ("png", "svg", "pdf")
 #: What a comparison writes at the top of OUT (an interrupted one may lack the record).
-OURS = {"comparison.csv", "comparison.md", RECORD, "figures"}
+OURS = {"comparison.csv", "comparison.md", RECORD, "figures", "report.html"}
 
 
 def _check_out(out: Path) -> list[str]:

@@ -11,33 +11,22 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import shlex
-import subprocess
 from pathlib import Path
 
 from negosim import __version__
 from negosim.levers.render import Provenance
+from negosim.provenance import git_state
 
 DECIDING = ("src", "configs", "experiments", "pyproject.toml")
 
 
-def _git(where: Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(where), *args], capture_output=True, text=True, timeout=10
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip() if done.returncode == 0 else None
-
-
 def git_commit(where: Path) -> str:
     """Short commit of the repository holding ``where`` (``unknown`` outside git)."""
-    commit = _git(where, "rev-parse", "--short=12", "HEAD")
-    if commit is None:
+    state = git_state(where, DECIDING)
+    if state is None:
         return "unknown (not a git checkout)"
-    top = _git(where, "rev-parse", "--show-toplevel")
-    dirty = top is not None and bool(_git(Path(top), "status", "--porcelain", "--", *DECIDING))
-    return f"`{commit}`" + (" with uncommitted changes" if dirty else "")
+    commit, dirty = state
+    return f"`{commit[:12]}`" + (" with uncommitted changes" if dirty else "")
 
 
 def command_line(args: argparse.Namespace, replicates: int, seed: int) -> str:

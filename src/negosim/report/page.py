@@ -88,6 +88,28 @@ def figure(path: Path, caption: str = "") -> str:
     return f"<figure>{inner}{cap}</figure>"
 
 
+def code_and_command(record: Mapping[str, Any]) -> dict[str, str]:
+    """The code identity and command line a result recorded (negosim.provenance), in words."""
+    items: dict[str, str] = {}
+    code = record.get("code")
+    if isinstance(code, Mapping):
+        parts = [f"negosim {code.get('version', '?')}"]
+        if code.get("commit"):
+            dirty = " (uncommitted changes)" if code.get("dirty") else ""
+            parts.append(f"git commit {code['commit']}{dirty}")
+        for key in ("source_sha256",):
+            if code.get(key):
+                parts.append(f"sources SHA-256 {code[key]}")
+        items["code"] = ", ".join(parts)
+    command = record.get("command")
+    if isinstance(command, Mapping):
+        items["command"] = " ".join(str(a) for a in command.get("argv", []))
+        items["working directory"] = str(command.get("cwd", "?"))
+    elif isinstance(command, list):
+        items["command"] = " ".join(str(a) for a in command)
+    return items
+
+
 def key_values(items: Mapping[str, Any]) -> str:
     """A two-column table of labels and values."""
     rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in items.items())
@@ -102,13 +124,16 @@ def table(frame: pd.DataFrame, digits: int = 3, max_rows: int | None = None) -> 
         for c in shown.columns
     )
     lines = []
-    for _, row in shown.iterrows():
+    values = {c: shown[c].tolist() for c in shown.columns}  # per column: no upcasting
+    for i in range(len(shown)):
         cells = []
         for column in shown.columns:
-            value = row[column]
+            value = values[column][i]
             numeric = pd.api.types.is_numeric_dtype(shown[column])
             if pd.isna(value):
                 text = "—"
+            elif isinstance(value, bool):
+                text = "yes" if value else "no"
             elif numeric and isinstance(value, float):
                 text = f"{value:,.{digits}f}"
             elif numeric:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from negosim.report.page import esc, figure, key_values, page, table
+from negosim.report.page import code_and_command, esc, figure, key_values, page, table
 
 CAPTIONS = {
     "offers": "Each issue's offers by both sides and the package in force, month by month.",
@@ -40,12 +40,7 @@ def provenance(document: dict[str, Any]) -> dict[str, Any]:
         "seeds": ", ".join(str(s) for s in document.get("seeds", [])),
         "rounds": document.get("rounds", "?"),
     }
-    code = document.get("code") or {}
-    if code:
-        items["code"] = ", ".join(f"{k} {v}" for k, v in code.items())
-    if document.get("command"):
-        command = document["command"]
-        items["command"] = " ".join(command) if isinstance(command, list) else command
+    items.update(code_and_command(document))
     versions = document.get("versions") or {}
     items["versions"] = ", ".join(f"{k} {v}" for k, v in versions.items())
     return items

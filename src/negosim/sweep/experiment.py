@@ -26,7 +26,7 @@ from negosim.scenario import (
     load_scenario,
     scenario_from_mapping,
 )
-from negosim.scenario.problems import Reporter, did_you_mean
+from negosim.scenario.problems import Reporter, did_you_mean, short_repr
 from negosim.scenario.structure import report_validation_error
 from negosim.scenario.yaml_lines import parse_yaml
 from negosim.schema import Strict
@@ -80,7 +80,7 @@ class ExperimentSpec(Strict):
     seed: int = Field(ge=0, lt=2**63)
     replicates: int = Field(ge=1, le=10_000_000)
     rounds: int | None = Field(default=None, ge=1, le=120)
-    common_random_numbers: bool = False
+    common_random_numbers: bool | None = None
     set: dict[str, Value] = Field(default_factory=dict)
     design: DesignSpec
     keep: KeepSpec = KeepSpec()
@@ -109,6 +109,17 @@ class Experiment:
     def rounds(self) -> int:
         """Rounds per run: the experiment's, else the scenario's."""
         return self.spec.rounds or self.base.spec.protocol.rounds
+
+    @property
+    def common_random_numbers(self) -> bool:
+        """Whether replicate r of every point uses the same seed.
+
+        The file's ``common_random_numbers`` when it says; else true for Sobol designs, whose
+        indices compare points and would otherwise measure replicate noise (docs/sweeps.md),
+        and false for the others, whose points are then independent samples.
+        """
+        chosen = self.spec.common_random_numbers
+        return self.spec.design.method == "sobol" if chosen is None else chosen
 
     @property
     def total_runs(self) -> int:
@@ -148,6 +159,25 @@ def _check_design(spec: ExperimentSpec, r: Reporter) -> None:
             str(design.samples),
             "1, 2, 4, ..., 1024, ...",
         )
+
+
+def _checked_seeding(data: dict[str, object], r: Reporter) -> dict[str, object]:
+    """``data``, after checking ``common_random_numbers`` (a bad value is left out, reported).
+
+    Checked here rather than by the schema so that the message says what each value means.
+    """
+    value = data.get("common_random_numbers")
+    if value is None or isinstance(value, bool):
+        return data
+    r.add(
+        "common_random_numbers",
+        "must be true or false",
+        short_repr(value),
+        "true (replicate r of every point uses the same seed: common random numbers, the "
+        "default of sobol designs), false (independent seeds per point, the default of the "
+        "other designs), or leave it out for the default",
+    )
+    return {k: v for k, v in data.items() if k != "common_random_numbers"}
 
 
 def _check_points(
@@ -251,11 +281,15 @@ def load_experiment(path: str | Path) -> Experiment:
             "an experiment file (name, scenario, seed, replicates, design, ...)",
         )
         raise ScenarioError(r.problems)
+    before = len(r.problems)
+    data = _checked_seeding(parsed.data, r)
     try:
-        spec = ExperimentSpec.model_validate(parsed.data)
+        spec = ExperimentSpec.model_validate(data)
     except ValidationError as err:
         report_validation_error(err, r, root=ExperimentSpec)
         raise ScenarioError(r.problems) from None
+    if len(r.problems) > before:  # a bad common_random_numbers: the rest is valid
+        raise ScenarioError(r.problems)
     _check_design(spec, r)
     scenario_path = (Path(path).parent / spec.scenario).resolve()
     try:

@@ -80,6 +80,24 @@ class Sweep:
         """
         return self.rounds_frame()
 
+    def summary(self) -> str:
+        """What this sweep is: experiment, design, completeness, parameters, outcomes, deals."""
+        from negosim.sweep.summary import sweep_summary
+
+        return sweep_summary(self).text()
+
+    def __repr__(self) -> str:
+        try:  # a repr must not raise, even for a damaged directory
+            return self.summary()
+        except Exception as err:
+            return f"Sweep({str(self.root)!r}) (no summary: {type(err).__name__}: {err})"
+
+    def _repr_html_(self) -> str:
+        """The summary as a small HTML table, which Jupyter shows for a cell's last value."""
+        from negosim.sweep.summary import sweep_summary
+
+        return sweep_summary(self).html()
+
 
 def load_sweep(root: str | Path) -> Sweep:
     """Open the sweep written to ``root`` by ``negosim sweep``."""

@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from negosim.sweep.store import (
     SweepStore,
     check_stored_points,
     finish,
+    invocation,
     new_manifest,
     open_store,
 )
@@ -58,7 +60,7 @@ def _tasks(experiment: Experiment, chunks: list[Chunk]) -> list[ChunkTask]:
             overrides={p.point: experiment.points[p.point] for p in chunk.pieces},
             chunk=chunk,
             master_seed=spec.seed,
-            common_random_numbers=spec.common_random_numbers,
+            common_random_numbers=experiment.common_random_numbers,
             rounds=experiment.rounds,
             keep_runs=_keep(spec.keep.runs),
             keep_rounds=_keep(spec.keep.rounds),
@@ -104,8 +106,12 @@ def run_sweep(
     resume: bool = False,
     chunk_runs: int | None = None,
     progress: bool = True,
+    command: Sequence[str] | None = None,
 ) -> SweepOutcome:
-    """Run (or finish) ``experiment`` into ``out``; see the module docstring."""
+    """Run (or finish) ``experiment`` into ``out``; see the module docstring.
+
+    ``command`` is the command line recorded in the manifest (default ``sys.argv``).
+    """
     workers = workers or os.cpu_count() or 1
     store, manifest = open_store(out, experiment, resume)
     fresh = manifest is None
@@ -116,7 +122,7 @@ def run_sweep(
             or balanced_chunk_runs(experiment.total_runs, 1 if executor == "inline" else workers)
         )
         chunks = plan_chunks(len(experiment.points), experiment.spec.replicates, chunk_runs)
-        manifest = new_manifest(experiment, chunk_runs, len(chunks))
+        manifest = new_manifest(experiment, chunk_runs, len(chunks), command)
         done: set[int] = set()
     else:
         assert manifest is not None
@@ -126,6 +132,7 @@ def run_sweep(
         )
         store.discard_partial()
         manifest.setdefault("resumed", []).append(manifest.get("finished") or "unfinished")
+        manifest.setdefault("resumed_by", []).append(invocation(command))
         done = store.done_chunks()
     todo = [c for c in chunks if c.index not in done]
     kind = choose_executor(executor, scheduler, len(todo))

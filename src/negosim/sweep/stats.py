@@ -8,6 +8,12 @@
 - Rounds of first deal exclude runs without a deal (stored as missing, never -1).
 - Sobol designs get first-order and total Sobol' indices (Sobol' 2001; Saltelli et al.
   2010) with bootstrap confidence intervals, via SALib, on the per-point mean outcome.
+  Estimates of a share can fall outside [0, 1], and their intervals can be wider than the
+  estimate, at small samples or when replicate noise dominates the means (see
+  ``negosim.sweep.variance``): each such index is flagged in the table's ``warning`` column
+  rather than read as a finding.
+
+The terminal report and the table files are in ``negosim.sweep.report``.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ if TYPE_CHECKING:
     from negosim.sweep.load import Sweep
 
 Z95 = 1.959963984540054
+#: Sobol' indices reported per parameter, each with its interval's half-width column.
+INDICES = (("S1", "S1_conf"), ("ST", "ST_conf"))
 
 
 def wilson_interval(
@@ -46,7 +54,7 @@ def wilson_interval(
     return low, high
 
 
-def _values(frame: pd.DataFrame, outcome: str) -> pd.Series:
+def outcome_values(frame: pd.DataFrame, outcome: str) -> pd.Series:
     """An outcome as floats, NaN where it is missing (e.g. the first deal of a run without)."""
     column = frame[outcome]
     return pd.Series(column.to_numpy(dtype=np.float64, na_value=np.nan), index=column.index)
@@ -69,7 +77,7 @@ def distribution_table(sweep: Sweep, outcomes: list[str]) -> pd.DataFrame:
     runs = sweep.runs_frame(outcomes)
     rows = []
     for outcome in outcomes:
-        values = _values(runs, outcome)
+        values = outcome_values(runs, outcome)
         boolean = runs[outcome].dtype == bool
         for point, group in values.groupby(runs["point"]):
             x = group.dropna().to_numpy(dtype=np.float64)
@@ -88,8 +96,40 @@ def distribution_table(sweep: Sweep, outcomes: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def index_warnings(indices: pd.DataFrame) -> list[str]:
+    """Per row of a Sobol table, what makes its indices unreliable ('' when nothing does).
+
+    For each index S (S1, ST) with 95 % interval [S - conf, S + conf]: ``S<0`` or ``S>1``,
+    an estimate no share can have; else ``S CI<0`` or ``S CI>1``, an interval reaching out of
+    [0, 1]; and ``S CI>S``, an interval wider than the index, which then cannot be told
+    from 0. ``S undefined`` when SALib gave no number.
+    """
+    found = []
+    for row in indices.to_dict("records"):
+        flags = []
+        for name, conf in INDICES:
+            value, half = float(row[name]), float(row[conf])
+            if not (np.isfinite(value) and np.isfinite(half)):
+                flags.append(f"{name} undefined")
+            elif not 0.0 <= value <= 1.0:
+                flags.append(f"{name}<0" if value < 0 else f"{name}>1")
+            else:
+                if value - half < 0.0:
+                    flags.append(f"{name} CI<0")
+                if value + half > 1.0:
+                    flags.append(f"{name} CI>1")
+                if 2 * half > value:
+                    flags.append(f"{name} CI>{name}")
+        found.append(", ".join(flags))
+    return found
+
+
 def sobol_indices(sweep: Sweep, outcome: str, second_order: bool = False) -> pd.DataFrame:
-    """First-order (S1) and total (ST) Sobol' indices of the per-point mean of ``outcome``."""
+    """First-order (S1) and total (ST) Sobol' indices of the per-point mean of ``outcome``.
+
+    Columns: parameter, S1, S1_conf, ST, ST_conf (half-widths of 95 % bootstrap
+    intervals) and warning (:func:`index_warnings`).
+    """
     from SALib.analyze import sobol
 
     manifest = sweep.manifest
@@ -101,16 +141,18 @@ def sobol_indices(sweep: Sweep, outcome: str, second_order: bool = False) -> pd.
         "bounds": [[float(params[n].min()), float(params[n].max())] for n in names],
     }
     runs = sweep.runs_frame([outcome])
-    means = _values(runs, outcome).groupby(runs["point"]).mean().reindex(params["point"])
+    means = outcome_values(runs, outcome).groupby(runs["point"]).mean().reindex(params["point"])
     if means.isna().any():
         raise ValueError(f"{outcome}: some design points have no value (e.g. no deal at all)")
+    if means.nunique() == 1:
+        raise ValueError(f"{outcome}: the same mean at every design point (no variance)")
     result = sobol.analyze(
         problem,
         means.to_numpy(dtype=np.float64),
         calc_second_order=second_order,
         seed=int(manifest["master_seed"]) % 2**32,
     )
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "parameter": names,
             "S1": result["S1"],
@@ -119,35 +161,14 @@ def sobol_indices(sweep: Sweep, outcome: str, second_order: bool = False) -> pd.
             "ST_conf": result["ST_conf"],
         }
     )
+    table["warning"] = index_warnings(table)
+    return table
 
 
-def format_report(sweep: Sweep, outcomes: list[str]) -> str:
-    """The text printed after a sweep: agreement rates, outcome distributions, Sobol."""
-    pd.set_option("display.width", 200)
-    parts = [
-        "Agreement rate per point (95 % Wilson interval):",
-        agreement_table(sweep).to_string(index=False, float_format="{:.3f}".format),
-    ]
-    numeric = [o for o in outcomes if o != "deal_reached"]
-    table = distribution_table(sweep, numeric)
-    for outcome in numeric:
-        block = table[table["outcome"] == outcome].drop(columns="outcome")
-        parts += [
-            "",
-            f"{outcome} per point (mean, median, 5th and 95th percentiles):",
-            block.to_string(index=False, float_format="{:.3f}".format),
-        ]
-    if sweep.manifest["design"]["method"] == "sobol":
-        for outcome in outcomes:
-            try:
-                second = bool(sweep.manifest["design"].get("second_order", False))
-                indices = sobol_indices(sweep, outcome, second_order=second)
-            except ValueError as err:
-                parts += ["", f"Sobol indices of {outcome}: not computed ({err})"]
-                continue
-            parts += [
-                "",
-                f"Sobol indices of mean {outcome} (first-order S1, total ST, 95 % conf):",
-                indices.to_string(index=False, float_format="{:.3f}".format),
-            ]
-    return "\n".join(parts)
+def __getattr__(name: str) -> object:
+    """``format_report`` moved to :mod:`negosim.sweep.report`; it stays importable from here."""
+    if name == "format_report":
+        from negosim.sweep.report import format_report
+
+        return format_report
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

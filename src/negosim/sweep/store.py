@@ -16,6 +16,7 @@ left by an interrupted sweep are removed on resume and the chunk is redone.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from negosim.provenance import code_identity, command_line
 from negosim.results import atomic_path, scenario_record, versions
 from negosim.sweep.experiment import Experiment
 
@@ -99,8 +101,20 @@ class SweepStore:
             pq.write_table(pa.table(columns), tmp)
 
 
-def new_manifest(experiment: Experiment, chunk_runs: int, chunks: int) -> dict[str, Any]:
-    """Everything needed to know what ran and to reproduce it."""
+def invocation(command: Sequence[str] | None) -> dict[str, Any]:
+    """Which code ran, by which command (``sys.argv`` unless given), and when it started."""
+    return {"code": code_identity(), "command": command_line(command), "started": _now()}
+
+
+def new_manifest(
+    experiment: Experiment, chunk_runs: int, chunks: int, command: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """Everything needed to know what ran and to reproduce it.
+
+    ``code`` and ``command`` are those of the first invocation; each ``--resume`` appends
+    its own to ``resumed_by`` (the code may have changed in between: compare them).
+    """
+    started = invocation(command)
     spec = experiment.spec
     return {
         "format": FORMAT,
@@ -117,13 +131,15 @@ def new_manifest(experiment: Experiment, chunk_runs: int, chunks: int) -> dict[s
         "total_runs": experiment.total_runs,
         "rounds": experiment.rounds,
         "master_seed": spec.seed,
-        "common_random_numbers": spec.common_random_numbers,
+        "common_random_numbers": experiment.common_random_numbers,
         "seed_derivation": "negosim.sweep.seeds.derive_seeds(master, point, replicate, crn)",
         "chunk_runs": chunk_runs,
         "chunks": chunks,
         "keep": spec.keep.model_dump(),
         "versions": versions(),
-        "started": _now(),
+        "code": started["code"],
+        "command": started["command"],
+        "started": started["started"],
         "finished": None,
     }
 
@@ -151,6 +167,15 @@ def open_store(root: Path, experiment: Experiment, resume: bool) -> tuple[SweepS
             f"{root} holds results of a different experiment ({name!r}, identity "
             f"{str(manifest.get('identity'))[:12]}…), not of {experiment.spec.name!r} "
             f"({experiment.sha256[:12]}…); choose another --out or remove that directory"
+        )
+    stored_crn = bool(manifest.get("common_random_numbers", False))
+    if stored_crn != experiment.common_random_numbers:
+        said = {True: "common random numbers", False: "independent seeds per point"}
+        raise SweepDirectoryError(
+            f"{root} holds this experiment run with {said[stored_crn]}, but this version of "
+            f"negosim runs it with {said[experiment.common_random_numbers]} (the default of "
+            f"{experiment.spec.design.method} designs changed); new chunks would mix the two: "
+            "choose another --out"
         )
     if not resume:
         state = "finished" if manifest.get("finished") else "unfinished"
