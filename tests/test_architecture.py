@@ -47,6 +47,25 @@ ALLOWED = {
         "sweep",
         "levers",
     },
+    # The seminar page's logic and layout: the model and its outputs, never the command line.
+    "seminar": {
+        "schema",
+        "registry",
+        "core",
+        "scenario",
+        "agents",
+        "model",
+        "mesa_conventions",
+        "columns",
+        "outcomes",
+        "results",
+        "account",
+        "outcome_space",
+        "plots",
+        "report",
+        "explain",
+        "seminar",
+    },
 }
 
 

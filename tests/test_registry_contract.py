@@ -11,6 +11,8 @@ that round-trip through a scenario file).
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import yaml
@@ -194,6 +196,9 @@ def _world(n: int) -> World:
         legal_shock=np.zeros(n),
         approval=np.full(n, 0.34),
         levels=np.tile(grid.status_quo(), (n, 1)),
+        incident=np.zeros(n, dtype=np.int64),
+        majority_margin=np.full(n, -0.1),
+        majority_lost=np.zeros(n, dtype=bool),
     )
 
 
@@ -211,8 +216,8 @@ def test_event_kind_round_trips_through_a_scenario_file_and_acts(name: str) -> N
     after = kind.apply(world, kind.example, grid)
     changed = {
         field
-        for field in ("taiwan", "detente", "legal_shock", "approval", "levels")
-        if not np.array_equal(getattr(world, field), getattr(after, field))
+        for field in dataclasses.fields(World)
+        if not np.array_equal(getattr(world, field.name), getattr(after, field.name))
     }
     assert changed, f"{name} with value {kind.example} changes nothing"
     table = round_table(NegotiationModel(scenario, seeds=[0, 1], rounds=3).run())

@@ -51,7 +51,8 @@ B = np.array
 
 def _world(n=1, approval=0.5):
     zero = np.zeros(n)
-    return World(zero, zero, zero, np.full(n, approval), np.zeros((n, 4), dtype=np.int64))
+    levels, rungs = np.zeros((n, 4), dtype=np.int64), np.zeros(n, dtype=np.int64)
+    return World(zero, zero, zero, np.full(n, approval), levels, rungs, zero, zero > 0)
 
 
 def _event(kind, value, note=""):
@@ -153,18 +154,34 @@ def test_taiwan_statement_keeps_the_louder():
 
 
 def test_detente_and_legal_shock_set_their_value():
-    world = World(*(B([0.3, 0.9]) for _ in range(4)), np.zeros((2, 4), dtype=np.int64))
+    world = replace(_world(2), taiwan=B([0.3, 0.9]), detente=B([0.3, 0.9]))
+    world = replace(world, legal_shock=B([0.3, 0.9]), approval=B([0.3, 0.9]))
     assert EVENT_KINDS["detente"].apply(world, 0.5, GRID).detente.tolist() == [0.5, 0.5]
     assert EVENT_KINDS["legal_shock"].apply(world, 0.1, GRID).legal_shock.tolist() == [0.1, 0.1]
 
 
 def test_approval_shock_clips_to_unit_interval():
-    world = World(*(np.zeros(3) for _ in range(3)), B([0.05, 0.5, 0.95]), np.zeros((3, 4), int))
+    world = replace(_world(3), approval=B([0.05, 0.5, 0.95]))
     # -.1: [-.05 → 0, .4, .85]; +.1: [.15, .6, 1.05 → 1]
     down = EVENT_KINDS["approval_shock"].apply(world, -0.1, GRID).approval
     np.testing.assert_allclose(down, [0.0, 0.4, 0.85], atol=1e-15)
     up = EVENT_KINDS["approval_shock"].apply(world, 0.1, GRID).approval
     np.testing.assert_allclose(up, [0.15, 0.6, 1.0], atol=1e-15)
+
+
+def test_collision_at_sea_puts_china_on_the_incident_rung_but_never_lowers_it():
+    world = replace(_world(3), incident=B([0, 3, 5]))
+    out = EVENT_KINDS["collision_at_sea"].apply(world, 4.0, GRID)
+    assert out.incident.tolist() == [4, 4, 5]
+    assert out.approval is world.approval and out.majority_lost is world.majority_lost
+
+
+def test_coalition_collapse_sets_the_margin_and_adds_the_opposition_veto():
+    world = replace(_world(2), majority_margin=B([-0.1, 0.2]))
+    out = EVENT_KINDS["coalition_collapse"].apply(world, -0.3, GRID)
+    assert out.majority_margin.tolist() == [-0.3, -0.3]
+    assert out.majority_lost.tolist() == [True, True]
+    assert out.incident is world.incident
 
 
 def test_tariff_letter_raises_only_lower_replicates_snapped():
@@ -204,7 +221,9 @@ def test_describe():
 def test_event_kinds_allowed_ranges():
     got = {name: EVENT_KINDS[name].allowed(SPEC) for name in EVENT_KINDS}
     kinds = {"taiwan_statement", "detente", "legal_shock", "approval_shock", "tariff_letter"}
-    assert set(got) == kinds
+    assert set(got) == kinds | {"collision_at_sea", "coalition_collapse"}
+    assert (got["collision_at_sea"].low, got["collision_at_sea"].high) == (0.0, 5.0)
+    assert (got["coalition_collapse"].low, got["coalition_collapse"].high) == (-1.0, 1.0)
     for name in ("taiwan_statement", "detente", "legal_shock"):
         assert (got[name].low, got[name].high) == (0.0, 1.0)
     assert (got["approval_shock"].low, got["approval_shock"].high) == (-1.0, 1.0)

@@ -22,6 +22,7 @@ EPILOG = """examples:
   negosim validate configs/*.yaml                    check scenario files
   negosim list                                       concession styles, China rules, events
   negosim list columns configs/baseline.yaml         every output column, unit and meaning
+  negosim serve                                      the seminar page on 127.0.0.1:8080
 """
 
 
@@ -213,6 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument(
         "--markdown", action="store_true", help="with 'columns': print docs/columns.md"
     )
+    from negosim.commands import serve
+
+    serve.add_parser(sub)
     return parser
 
 

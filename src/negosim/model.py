@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from negosim.agents import ChinaAgent, JapanAgent, USAgent
+from negosim.agents.seat import Seat
 from negosim.core.admissible import Admissible, admissible_masks
 from negosim.core.events import World, apply_events, describe
 from negosim.core.grid import OutcomeGrid
@@ -85,7 +86,8 @@ class NegotiationModel(mesa.Model):
     optional number of rounds. All randomness comes from :mod:`negosim.core.rng`, keyed by
     (seed, round, purpose); Mesa's own generator is seeded with the first seed and unused.
     Mesa's ``rng`` keyword is one replicate's seed (``rng=7`` is ``seeds=[7]``), so
-    ``mesa.batch_run`` works on this class; see :mod:`negosim.mesa_conventions`.
+    ``mesa.batch_run`` works on this class; see :mod:`negosim.mesa_conventions`. A ``seat``
+    puts a person in one side's chair for one replicate (:mod:`negosim.agents.seat`).
     """
 
     def __init__(
@@ -95,6 +97,7 @@ class NegotiationModel(mesa.Model):
         rounds: int | None = None,
         tables: UtilityTables | None = None,
         rng: RngLike | Unset = UNSET,
+        seat: Seat | None = None,
     ) -> None:
         if not isinstance(scenario, Scenario):
             raise TypeError(
@@ -113,6 +116,7 @@ class NegotiationModel(mesa.Model):
         draws = uniforms(self.state.keys, 0, Purpose.HORIZON, 2)  # one per side (US, Japan)
         self.state.horizon = planning_horizons(self.deadline, spec.protocol.horizon_spread, draws)
         self.seeds = seed_list
+        self.seat = seat
         self.events: list[EventSpec] = list(spec.events)
         self.japan = JapanAgent(self)
         self.us = USAgent(self)
@@ -202,16 +206,12 @@ class NegotiationModel(mesa.Model):
         if not month:
             return
         rec.events.extend(describe(event) for event in month)
-        world = apply_events(
-            World(state.taiwan, state.detente, rec.legal_shock, state.approval, state.levels),
-            month,
-            self.tables.grid,
-        )
+        world = apply_events(World.of(state, rec.legal_shock), month, self.tables.grid)
         rec.record_tariff_move(state.levels, world.levels)
         moved = world.levels != state.levels  # events change what holds without a deal too
         state.fallback = np.where(moved, world.levels, state.fallback)
-        state.taiwan, state.detente, state.approval = world.taiwan, world.detente, world.approval
-        state.levels, rec.legal_shock = world.levels, world.legal_shock
+        world.update(state)
+        rec.legal_shock = world.legal_shock
 
     def _reopen(self, rec: RoundRecord) -> None:
         """Reopen deals after a US reversal (docs/model.md §4.5)."""
@@ -230,7 +230,11 @@ class NegotiationModel(mesa.Model):
         bound, admissible = state.us_win_set_bound.copy(), self.admissible()
         rec.context.update(self.japan.context(), us_win_set_bound=bound, admissible=admissible)
         b, g = proposer.propose(rec, active)
+        if self.seat is not None:
+            b, g = self.seat.propose(side, t, b, g, active, grid)
         reason = responder.respond(rec, b, g, active)
+        if self.seat is not None:
+            reason = self.seat.respond(responder.side, t, reason, active & (b >= 0))
         agreed = reason == Reason.ACCEPTED
         ratified = self.japan.ratify(rec, b, g, agreed)
         reason = after_ratification(reason, agreed, ratified)

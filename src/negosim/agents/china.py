@@ -70,7 +70,9 @@ class ChinaAgent(mesa.Agent):
             self.spec,
             uniform(state.keys, t, Purpose.CHINA_LEVEL),
             self.model.spec.markets.coercion_level,
+            floor=state.incident,
         )
+        state.incident = np.zeros_like(state.incident)
         rec.coercion_shock = reaction.crossed_shock_level
         state.coercion = reaction.level
         state.coercion_history, state.months_at_level = remember(

@@ -184,14 +184,17 @@ def react(
     spec: ChinaSpec,
     u: F64,
     shock_level: int,
+    floor: I64 | None = None,
 ) -> Reaction:
     """Draw this month's level with ``rule``; flag a first crossing of ``shock_level``.
 
     Markets react when China reaches the shock level from below (docs/model.md §7), not every month
-    it stays there.
+    it stays there. ``floor`` is the lowest level an event forces this month (an incident).
     """
     probabilities = rule.probabilities(inputs, spec, params)
     level = draw_level(probabilities, u)
+    if floor is not None:
+        level = np.maximum(level, floor)
     crossed = (level >= shock_level) & (inputs.previous_level < shock_level)
     return Reaction(level, probabilities, crossed.astype(float))
 

@@ -17,11 +17,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from negosim.core.grid import OutcomeGrid
+from negosim.core.state import BatchState
 from negosim.registry import Entry, Registry
-from negosim.schema import EventSpec, ScenarioSpec
+from negosim.schema import COERCION_LEVELS, EventSpec, ScenarioSpec
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
+B = NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,9 @@ class World:
 
     ``taiwan`` is the weight of Taiwan statements China still hears; ``detente`` a thaw in
     China relations; ``legal_shock`` a court ruling against the tariffs (this month only);
-    ``approval`` the cabinet's approval; ``levels`` the grid levels of the package in force.
+    ``approval`` the cabinet's approval; ``levels`` the grid levels of the package in force;
+    ``incident`` the lowest rung China can hold this month (a collision at sea);
+    ``majority_margin`` and ``majority_lost`` the government's position in the Diet.
     """
 
     taiwan: F64
@@ -38,6 +42,29 @@ class World:
     legal_shock: F64
     approval: F64
     levels: I64
+    incident: I64
+    majority_margin: F64
+    majority_lost: B
+
+    @classmethod
+    def of(cls, state: BatchState, legal_shock: F64) -> World:
+        """The part of the state (and this month's legal shock) events may change."""
+        return cls(
+            state.taiwan,
+            state.detente,
+            legal_shock,
+            state.approval,
+            state.levels,
+            state.incident,
+            state.majority_margin,
+            state.majority_lost,
+        )
+
+    def update(self, state: BatchState) -> None:
+        """Write the world back into the state (the legal shock is the month's, not state)."""
+        state.taiwan, state.detente, state.approval = self.taiwan, self.detente, self.approval
+        state.levels, state.incident = self.levels, self.incident
+        state.majority_margin, state.majority_lost = self.majority_margin, self.majority_lost
 
 
 @dataclass(frozen=True)
@@ -175,6 +202,60 @@ class TariffLetter(EventKind):
         raise_it = levels[:, grid.tariff] < level
         levels[raise_it, grid.tariff] = level
         return replace(world, levels=levels)
+
+
+@EVENT_KINDS.register
+class CollisionAtSea(EventKind):
+    """A collision at sea near the Senkakus: this month China is on the incident rung.
+
+    China's level this month is at least the value (default 5, a militarised incident);
+    from next month it climbs down from there by the ladder's own inertia and skip penalty
+    (docs/model.md §5); markets and Japan's rally react to the level as to any other.
+    Precedent: the Chinese trawler's collision with two Japan Coast Guard patrol boats
+    off the Senkakus (7 Sep 2010), followed by the rare-earth embargo.
+    """
+
+    name = "collision_at_sea"
+    citation = "docs/model.md §5 (the ladder, Kahn 1965); the Sep 2010 Senkaku boat collision"
+    acts_on = "china"
+    lasts = "decays"
+    example = 5.0
+
+    def allowed(self, spec: ScenarioSpec) -> ValueRange | None:
+        """A rung of China's ladder."""
+        return ValueRange(0.0, float(COERCION_LEVELS - 1), "a rung of China's ladder")
+
+    def apply(self, world: World, value: float, grid: OutcomeGrid) -> World:
+        """This month's lowest rung raised to the incident's."""
+        return replace(world, incident=np.maximum(world.incident, round(value)))
+
+
+@EVENT_KINDS.register
+class CoalitionCollapse(EventKind):
+    """A coalition partner leaves the government in Tokyo: the Diet gains a veto player.
+
+    The majority margin M becomes the value (negative: a minority) and the government needs
+    an opposition partner to pass anything, so the win-set is capped at the opposition's
+    radius K_O, as after a lost upper-house election (docs/model.md §3; Tsebelis 2002).
+    Precedent: Komeito left its 26-year coalition with the LDP on 10 Oct 2025.
+    """
+
+    name = "coalition_collapse"
+    citation = "docs/model.md §3 (win-set, K_O); Tsebelis 2002, Veto Players"
+    acts_on = "politics"
+    lasts = "until changed"
+    example = -0.3
+
+    def allowed(self, spec: ScenarioSpec) -> ValueRange | None:
+        """The majority margin after the collapse."""
+        return ValueRange(-1.0, 1.0, "a majority margin M after the collapse")
+
+    def apply(self, world: World, value: float, grid: OutcomeGrid) -> World:
+        """Margin set to the value; the opposition becomes a veto player."""
+        n = len(world.majority_margin)
+        return replace(
+            world, majority_margin=np.full(n, value), majority_lost=np.ones(n, dtype=bool)
+        )
 
 
 def apply_events(world: World, events: Sequence[EventSpec], grid: OutcomeGrid) -> World:

@@ -26,6 +26,7 @@ class Reason(IntEnum):
     FAILED_RATIFICATION = 4
     NO_OFFER = 5
     OUTSIDE_WIN_SET = 6
+    DECLINED = 7
 
     @property
     def label(self) -> str:
@@ -41,6 +42,7 @@ _LABELS = {
     Reason.FAILED_RATIFICATION: "accepted but failed ratification",
     Reason.NO_OFFER: "no offer: nothing meets the proposer's target inside Japan's win-set",
     Reason.OUTSIDE_WIN_SET: "rejected: outside Japan's win-set (the Diet would not ratify)",
+    Reason.DECLINED: "rejected by the person in the seat (agents/seat.py)",
 }
 
 

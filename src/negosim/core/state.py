@@ -71,6 +71,7 @@ class BatchState:
     coercion_threat: F64
     honeymoon: F64
     took_office: I64
+    incident: I64
 
     @property
     def size(self) -> int:
@@ -96,6 +97,8 @@ def initial_state(spec: ScenarioSpec, tables: UtilityTables, seeds: list[int]) -
     ``leader`` starts at the sitting leader's index among ``politics.leader_types``; the
     part ``honeymoon`` of its approval is a honeymoon still decaying (docs/model.md §3), and
     ``took_office`` is the round its cabinet formed (0: before the run, fully formed).
+    ``incident`` is the lowest rung China can hold this month (an event such as a collision
+    at sea, core/events.py); 0 otherwise, reset once China has reacted.
     """
     n = len(seeds)
     status_quo = np.tile(tables.grid.status_quo(), (n, 1))
@@ -144,4 +147,5 @@ def initial_state(spec: ScenarioSpec, tables: UtilityTables, seeds: list[int]) -
         coercion_threat=full(n, spec.china.threat_weights[level0]),
         honeymoon=full(n, spec.politics.approval.initial_honeymoon),
         took_office=np.zeros(n, dtype=np.int64),
+        incident=np.zeros(n, dtype=np.int64),
     )
