@@ -26,8 +26,8 @@ about a minute.""",
     ),
     (
         "code",
-        """from pathlib import Path
-import tempfile
+        """import tempfile
+from pathlib import Path
 
 import negosim
 from negosim import plots
