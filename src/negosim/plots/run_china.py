@@ -23,6 +23,7 @@ from negosim.plots.run_marks import (
     MARK_STYLES,
     draw_marks,
     figure_legend,
+    label_marks,
     mark_handles,
     marks,
     month_axis,
@@ -108,24 +109,16 @@ def coercion_chart(run: Run) -> Figure:
     ladder.set_ylim(-0.4, len(names) - 0.6)
     ladder.set_ylabel(run.unit("coercion_level") or "level")
     ladder.set_title("Coercion level on the escalation ladder", loc="left", fontsize=13)
-    late = months.min() + 0.6 * (months.max() - months.min())
-    for mark in found:
-        if mark.kind == "event":
-            right = mark.round > late
-            note = ladder.annotate(
-                event_label(mark.note),
-                (mark.round, 1.0),
-                xycoords=("data", "axes fraction"),
-                xytext=(-5 if right else 5, -4),
-                textcoords="offset points",
-                ha="right" if right else "left",
-                va="top",
-                fontsize=10,
-                color=MARK_STYLES["event"][1],
-                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5},
-                zorder=6,
-            )
-            note.set_in_layout(False)
+    label_marks(
+        ladder,
+        found,
+        "event",
+        months,
+        lambda mark: event_label(mark.note),
+        MARK_STYLES["event"][1],
+        offset=5,
+        in_layout=False,
+    )
     for ax, (column, title) in zip(counts, _OBSERVABLES, strict=True):
         values = rounds[column].to_numpy(dtype=float)
         ax.bar(months, values, width=0.6, color=colour, alpha=0.75, zorder=3, gid=column)

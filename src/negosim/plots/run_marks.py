@@ -8,7 +8,7 @@ scenario, and drawn by one function.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -190,3 +190,39 @@ def broken_series(
     stops = np.isin(x[:-1], list(after))
     cut = np.flatnonzero((np.diff(x) > gap) | stops) + 1
     return np.insert(x.astype(float), cut, np.nan), np.insert(y.astype(float), cut, np.nan)
+
+
+def label_marks(
+    ax: Axes,
+    found: Sequence[Mark],
+    kind: str,
+    months: pd.Series,
+    text: Callable[[Mark], str],
+    colour: str,
+    offset: float = 4,
+    in_layout: bool = True,
+) -> None:
+    """Name each mark of ``kind`` at the top of ``ax``, on a white ground.
+
+    A mark in the last 40 % of the months is named to the left of its line, so the label
+    stays inside the axes.
+    """
+    late = months.min() + 0.6 * (months.max() - months.min())
+    for mark in found:
+        if mark.kind != kind:
+            continue
+        right = mark.round > late
+        note = ax.annotate(
+            text(mark),
+            (mark.round, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(-offset if right else offset, -4),
+            textcoords="offset points",
+            ha="right" if right else "left",
+            va="top",
+            fontsize=10,
+            color=colour,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5},
+            zorder=6,
+        )
+        note.set_in_layout(in_layout)

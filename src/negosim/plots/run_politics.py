@@ -19,6 +19,7 @@ from negosim.plots.run_load import Run
 from negosim.plots.run_marks import (
     draw_marks,
     figure_legend,
+    label_marks,
     mark_handles,
     marks,
     month_axis,
@@ -129,21 +130,5 @@ def approval_chart(run: Run) -> Figure:
         handles.append(Patch(color="#999999", alpha=0.25, label="upper house lost"))
     handles += mark_handles(kinds)
     figure_legend(fig, handles, columns=4)
-    late = months.min() + 0.6 * (months.max() - months.min())
-    for mark in found:
-        if mark.kind == "leader":
-            right = mark.round > late  # a late change is named to the left of its line
-            top.annotate(
-                mark.note,
-                (mark.round, 1.0),
-                xycoords=("data", "axes fraction"),
-                xytext=(-4 if right else 4, -4),
-                textcoords="offset points",
-                ha="right" if right else "left",
-                va="top",
-                fontsize=10,
-                color="#333333",
-                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5},
-                zorder=6,
-            )
+    label_marks(top, found, "leader", months, lambda mark: mark.note, "#333333")
     return fig
