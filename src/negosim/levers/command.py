@@ -1,6 +1,6 @@
 """``negosim levers``: load a lever table, measure every lever, write the Markdown.
 
-The parser lives with the others in :mod:`negosim.cli`; this is what the sub-command does,
+The parser lives in :mod:`negosim.commands.levers`; this is what the sub-command does,
 kept here so the command line module stays a list of commands.
 """
 
