@@ -177,10 +177,13 @@ def test_run_with_seed_rounds_and_quiet(capsys):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--rounds", "0"], "--rounds: must be a whole number ≥ 1"),
-        (["--rounds", "two"], "--rounds"),
-        (["--seed", "-1"], "--seed: must be a whole number in [0, 2^63)"),
-        (["--seed", str(2**63)], "--seed"),
+        (["--rounds", "0"], "--rounds: expected a whole number ≥ 1, got '0'"),
+        (["--rounds", "two"], "--rounds: expected a whole number ≥ 1, got 'two'"),
+        (["--seed", "-1"], "--seed: expected a whole number from 0 to 2**63-1, got '-1'"),
+        (
+            ["--seed", str(2**63)],
+            f"--seed: expected a whole number from 0 to 2**63-1, got '{2**63}'",
+        ),
     ],
 )
 def test_run_rejects_bad_arguments(capsys, args, message):
@@ -368,8 +371,8 @@ def test_validate_yaml_syntax_error(capsys, tmp_path):
 def test_validate_missing_file(capsys, tmp_path):
     config = tmp_path / "nope.yaml"
     code, out, err = cli(capsys, "validate", config)
-    assert code != 0 and out == ""
-    assert f"{config}: file not found" in err
+    assert code == 2 and out == ""
+    assert err == f"negosim validate: cannot read {config}: No such file or directory\n"
 
 
 def test_validate_reports_every_problem_and_every_file(capsys, tmp_path):
@@ -379,13 +382,13 @@ def test_validate_reports_every_problem_and_every_file(capsys, tmp_path):
     broken = tmp_path / "three.yaml"
     broken.write_text(text, encoding="utf-8")
     code, out, err = cli(capsys, "validate", BASELINE, broken, tmp_path / "gone.yaml")
-    assert code == 1
+    assert code == 2
     assert out == f"{BASELINE}: ok\n"
     assert f"{broken}:{line_of(text, 'rounds: twelve')}: protocol.rounds: wrong type" in err
     assert f"{broken}:{line_of(text, 'omega: 1.5')}: china.omega: out of range" in err
     assert f"{broken}:{line_of(text, 'memroy: 3')}: china.memroy: unknown field" in err
     assert f"{broken}: 3 problem(s)" in err
-    assert f"{tmp_path / 'gone.yaml'}: 1 problem(s)" in err
+    assert f"cannot read {tmp_path / 'gone.yaml'}: No such file or directory" in err
     # Problems come in file order.
     assert err.index("protocol.rounds") < err.index("china.omega") < err.index("china.memroy")
 
@@ -403,7 +406,8 @@ def test_run_on_broken_file_exits_2_with_the_message(capsys, tmp_path):
     )
     code, out, err = cli(capsys, "run", tmp_path / "missing.yaml")
     assert code == 2 and out == ""
-    assert err == f"{tmp_path / 'missing.yaml'}: file not found\n"
+    missing = tmp_path / "missing.yaml"
+    assert err == f"negosim run: cannot read {missing}: No such file or directory\n"
 
 
 # --- list and help ------------------------------------------------------------------------
@@ -457,7 +461,7 @@ def test_list_shows_the_registries(capsys):
                 "config",
             ],
         ),
-        (["validate"], ["usage: negosim validate", "Check each scenario file", "CONFIG"]),
+        (["validate"], ["usage: negosim validate", "Check each file", "experiment", "FILE"]),
         (["list"], ["usage: negosim list", "concession.style", "china.rule"]),
     ],
 )

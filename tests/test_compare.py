@@ -254,7 +254,8 @@ def test_directories_that_are_not_sweeps_are_refused(sweeps, tmp_path, capsys):
         with pytest.raises(UnreadableSweepError, match=messages[name]):
             compare(path, sweeps["low"])
         code, out, err = cli(capsys, "compare", path, sweeps["low"], "--out", tmp_path / "x")
-        assert code == 2 and messages[name] in err and out == ""
+        said = "No such file or directory" if name == "missing" else messages[name]  # the CLI's
+        assert code == 2 and said in err and out == ""
 
 
 def test_no_shared_outcome_is_refused_with_exit_3(sweeps, tmp_path, capsys):

@@ -75,7 +75,7 @@ def fields(value: object, prefix: str = "") -> set[str]:
 def test_json_is_valid_and_has_exactly_the_documented_fields(capsys):
     found: set[str] = set()
     for config in (BASELINE, CONFIGS / "classroom_three_issues.yaml"):
-        assert main(["run", str(config), "--json"]) == 0
+        assert main(["run", str(config), "--explain", "--json"]) == 0
         data = json.loads(capsys.readouterr().out)
         assert [r["round"] for r in data["rounds"]] == list(range(1, data["rounds_run"] + 1))
         found |= fields(data)
@@ -103,7 +103,10 @@ def test_explaining_leaves_the_run_files_unchanged(tmp_path, capsys):
     plain, explained = tmp_path / "plain", tmp_path / "explained"
     assert main(["run", str(BASELINE), "--seed", "7", "--out", str(plain), "--quiet"]) == 0
     capsys.readouterr()
-    assert main(["run", str(BASELINE), "--seed", "7", "--out", str(explained), "--json"]) == 0
+    assert (
+        main(["run", str(BASELINE), "--seed", "7", "--out", str(explained), "--explain", "--json"])
+        == 0
+    )
     out = capsys.readouterr()
     json.loads(out.out)  # stdout is the JSON alone; "wrote ..." went to stderr
     assert "explanation.json" in out.err

@@ -159,7 +159,7 @@ def test_plot_writes_svg_and_pdf_and_the_chosen_space(capsys, runs, tmp_path):
 
 def test_plot_refuses_what_is_not_a_results_directory(capsys, runs, tmp_path):
     code, out, err = cli(capsys, "plot", tmp_path / "absent")
-    assert (code, out) == (2, "") and "absent: no such directory" in err
+    assert (code, out) == (2, "") and "absent: No such file or directory" in err
     (tmp_path / "empty").mkdir()
     code, _, err = cli(capsys, "plot", tmp_path / "empty")
     assert code == 2 and "holds neither a run's output" in err and "nor a sweep's" in err

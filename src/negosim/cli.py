@@ -48,22 +48,54 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``negosim`` command; returns the exit status."""
+    """Entry point of the ``negosim`` command; returns the exit status (negosim.exit_codes).
+
+    Every command's errors end here in the same words and status: an input that cannot be
+    read or a bad file, 2; a failure while working (a disk error), 1; Ctrl-C 130, SIGTERM 143
+    (after the same clean-up); a closed standard output, 141, quietly.
+    """
+    from negosim.commands.inputs import InputError
+    from negosim.commands.unix import sigterm_as_interrupt, silence_stdout
+    from negosim.exit_codes import ExitCode, interrupted
     from negosim.scenario import ScenarioError
 
-    args = build_parser().parse_args(argv)
-    args.argv = ["negosim", *(sys.argv[1:] if argv is None else argv)]  # recorded with results
-    try:
-        return args.handler(args)
-    except ScenarioError as err:
-        print(err, file=sys.stderr)
-        return 2
-    except OSError as err:
-        print(f"negosim: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    name = "negosim"
+    with sigterm_as_interrupt():
+        try:
+            args = build_parser().parse_args(argv)
+            name = " ".join(["negosim", args.command, *([args.what] if _sub(args) else [])])
+            args.argv = ["negosim", *(sys.argv[1:] if argv is None else argv)]  # recorded
+            status = int(args.handler(args))
+            sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+            return status
+        except InputError as err:
+            print(f"{name}: {err}", file=sys.stderr)
+            return ExitCode.USAGE
+        except ScenarioError as err:
+            print(err, file=sys.stderr)
+            return ExitCode.USAGE
+        except BrokenPipeError:
+            silence_stdout()
+            return ExitCode.BROKEN_PIPE
+        except OSError as err:
+            print(f"{name}: {_os_failure(err)}", file=sys.stderr)
+            return ExitCode.FAILURE
+        except KeyboardInterrupt as err:
+            status = interrupted(err)
+            word = "terminated" if status == ExitCode.TERMINATED else "interrupted"
+            print(f"{name}: {word}", file=sys.stderr)
+            return status
+
+
+def _sub(args: object) -> bool:
+    """Whether the command has a second word (``negosim list columns``)."""
+    return isinstance(getattr(args, "what", None), str)
+
+
+def _os_failure(err: OSError) -> str:
+    """'out/x.parquet: No space left on device': the file and the system's reason."""
+    reason = err.strerror or str(err)
+    return f"{err.filename}: {reason}" if err.filename else reason
 
 
 if __name__ == "__main__":

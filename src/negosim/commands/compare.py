@@ -7,6 +7,10 @@ import sys
 import time
 from pathlib import Path
 
+from negosim.commands.inputs import readable_directory
+from negosim.commands.types import row_count
+from negosim.exit_codes import ExitCode
+
 DESCRIPTION = """\
 Compare the runs of two sweeps (or chosen points of them), outcome by outcome and point by
 point: B - A differences in means and rates with 95 % intervals, a two-sample test with an
@@ -76,7 +80,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--top",
-        type=int,
+        type=row_count,
         default=15,
         metavar="N",
         help="rows of the ranked table printed (default 15; 0: all); the files hold all",
@@ -112,6 +116,8 @@ def run_compare(args: argparse.Namespace) -> int:
     from negosim.compare import CompareError, compare, write_comparison
     from negosim.compare.render import terminal
 
+    readable_directory(args.dir_a)
+    readable_directory(args.dir_b)
     started = time.perf_counter()
     try:
         comparison = compare(
@@ -136,7 +142,7 @@ def run_compare(args: argparse.Namespace) -> int:
         )
     except CompareError as err:
         print(f"negosim compare: {err}", file=sys.stderr)
-        return err.exit_code
+        return ExitCode(err.exit_code)
     figures = sum(1 for f in files if f.parent.name == "figures")
     where = (
         f"full table: {out / 'comparison.csv'} and {out / 'comparison.md'}"
@@ -152,4 +158,4 @@ def run_compare(args: argparse.Namespace) -> int:
         with atomic_path(report) as tmp:
             tmp.write_text(compare_report(out), encoding="utf-8")
         print(f"wrote {report}")
-    return 0
+    return ExitCode.OK

@@ -15,6 +15,9 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from negosim.commands.types import round_number
+from negosim.exit_codes import ExitCode
+
 if TYPE_CHECKING:
     from negosim.model import NegotiationModel
     from negosim.outcomes import Columns
@@ -31,7 +34,7 @@ def add_run_options(run: argparse.ArgumentParser) -> None:
     )
     run.add_argument(
         "--round",
-        type=int,
+        type=round_number,
         metavar="N",
         dest="explain_round",
         help="explain only round N (implies --explain)",
@@ -39,14 +42,14 @@ def add_run_options(run: argparse.ArgumentParser) -> None:
     run.add_argument(
         "--json",
         action="store_true",
-        help="the explanation as JSON on standard output (implies --explain; "
-        "fields in docs/explain.md)",
+        help="JSON on standard output instead of text: the run's summary (fields in "
+        "docs/command_line.md), or with --explain/--round the explanation (docs/explain.md)",
     )
 
 
 def wanted(args: argparse.Namespace) -> bool:
     """Whether the command line asks for an explanation."""
-    return bool(args.explain or args.json or args.explain_round is not None)
+    return bool(args.explain or args.explain_round is not None)
 
 
 def refuse(args: argparse.Namespace, file_rounds: int) -> int | None:
@@ -60,7 +63,7 @@ def refuse(args: argparse.Namespace, file_rounds: int) -> int | None:
             f"negosim run: --round {n} is not a round of this run (it has rounds 1..{rounds})",
             file=sys.stderr,
         )
-        return 2
+        return ExitCode.USAGE
     return None
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from negosim.commands.types import _pairs, _positive, _seed
+from negosim.commands.inputs import readable_file
+from negosim.commands.types import pairs, positive, seed
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -29,7 +30,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     levers.add_argument(
         "--replicates",
-        type=_pairs,
+        type=pairs,
         metavar="N",
         help="pairs of runs per lever (default: the file's replicates)",
     )
@@ -40,9 +41,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="Markdown file to write (default: docs/levers.md; '-' prints it)",
     )
-    levers.add_argument("--seed", type=_seed, help="master seed (default: the file's)")
+    levers.add_argument("--seed", type=seed, help="master seed (default: the file's)")
     levers.add_argument(
-        "--workers", type=_positive, default=1, metavar="W", help="worker processes (default 1)"
+        "--workers", type=positive, default=1, metavar="W", help="worker processes (default 1)"
     )
     levers.set_defaults(handler=_levers)
 
@@ -50,4 +51,5 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def _levers(args: argparse.Namespace) -> int:
     from negosim.levers.command import run_levers
 
+    readable_file(args.spec)
     return run_levers(args)

@@ -14,6 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from negosim.commands.inputs import readable_directory
+from negosim.exit_codes import ExitCode
+
 if TYPE_CHECKING:
     from negosim.sweep.load import Sweep
 
@@ -34,7 +37,8 @@ examples:
 
 exit status: 0 every chart drawn; 1 some charts could not be drawn from what the directory
 holds (the others are written; the messages say what is missing); 2 a directory that is
-missing, holds no run's or sweep's output, or is unreadable, or a bad --space."""
+missing, holds no run's or sweep's output, or is unreadable, or a bad --space (the whole
+table: README.md, "Exit status")."""
 
 SWEEP_MARKERS = ("manifest.json", "parameters.parquet", "runs", "rounds")
 RUN_MARKERS = ("summary.json", "rounds.parquet", "rounds.csv")
@@ -67,7 +71,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def _fail(message: str) -> int:
     print(f"negosim plot: {message}", file=sys.stderr)
-    return 2
+    return ExitCode.USAGE
 
 
 def sweep_drawer() -> Callable[[Sweep, Path, str], list[Path]] | None:
@@ -106,7 +110,7 @@ def _plot_sweep(args: argparse.Namespace, out: Path) -> int:
         return _fail(f"{args.dir}: {err}")
     for path in written:
         print(f"wrote {path}")
-    return 0
+    return ExitCode.OK
 
 
 def _plot_run(args: argparse.Namespace, out: Path) -> int:
@@ -126,13 +130,12 @@ def _plot_run(args: argparse.Namespace, out: Path) -> int:
         f"{len(drawn.written)} chart(s) of {run.name}, seed {run.seed}"
         + (f"; {len(drawn.skipped)} not drawn" if drawn.skipped else "")
     )
-    return 1 if drawn.skipped else 0
+    return ExitCode.FAILURE if drawn.skipped else ExitCode.OK
 
 
 def run_plot(args: argparse.Namespace) -> int:
     """Draw the charts of ``args.dir`` (a run's output or a sweep's) into ``args.out``."""
-    if not args.dir.is_dir():
-        return _fail(f"{args.dir}: no such directory")
+    readable_directory(args.dir)
     out = args.out if args.out is not None else args.dir / "figures"
     if any((args.dir / marker).exists() for marker in SWEEP_MARKERS):
         return _plot_sweep(args, out)

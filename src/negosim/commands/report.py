@@ -10,7 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from negosim.commands.inputs import readable_directory
 from negosim.commands.plot import RUN_MARKERS, SWEEP_MARKERS
+from negosim.exit_codes import ExitCode
 
 DESCRIPTION = """\
 Write one self-contained HTML report of DIR, the output of `negosim run CONFIG --out DIR`
@@ -46,7 +48,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def _fail(message: str) -> int:
     print(f"negosim report: {message}", file=sys.stderr)
-    return 2
+    return ExitCode.USAGE
 
 
 def run_report_command(args: argparse.Namespace) -> int:
@@ -54,8 +56,7 @@ def run_report_command(args: argparse.Namespace) -> int:
     from negosim.plots.run_load import RunDirectoryError
     from negosim.results import atomic_path
 
-    if not args.dir.is_dir():
-        return _fail(f"{args.dir}: no such directory")
+    readable_directory(args.dir)
     out = args.out if args.out is not None else args.dir / "report.html"
     try:
         if any((args.dir / marker).exists() for marker in SWEEP_MARKERS):
@@ -77,4 +78,4 @@ def run_report_command(args: argparse.Namespace) -> int:
     with atomic_path(out) as tmp:
         tmp.write_text(text, encoding="utf-8")
     print(f"wrote {out}")
-    return 0
+    return ExitCode.OK

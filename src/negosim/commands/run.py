@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from negosim.commands import explain
-from negosim.commands.types import _positive, _seed
+from negosim.commands import explain, run_json
+from negosim.commands.inputs import readable_file
+from negosim.commands.types import positive, seed
+from negosim.exit_codes import ExitCode
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -22,8 +24,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     run.add_argument("config", type=Path, help="scenario file (YAML), e.g. configs/baseline.yaml")
-    run.add_argument("--seed", type=_seed, help="replicate seed (default: the file's seed)")
-    run.add_argument("--rounds", type=_positive, help="months to simulate (default: the file's)")
+    run.add_argument("--seed", type=seed, help="replicate seed (default: the file's seed)")
+    run.add_argument("--rounds", type=positive, help="months to simulate (default: the file's)")
     run.add_argument(
         "--out",
         type=Path,
@@ -44,7 +46,7 @@ def _run(args: argparse.Namespace) -> int:
     from negosim.results import write_summary_json, write_table
     from negosim.scenario import load_scenario
 
-    scenario = load_scenario(args.config)
+    scenario = load_scenario(readable_file(args.config))
     seed = args.seed if args.seed is not None else scenario.spec.seed
     if (refused := explain.refuse(args, scenario.spec.protocol.rounds)) is not None:
         return refused
@@ -53,6 +55,8 @@ def _run(args: argparse.Namespace) -> int:
     story = account(model, summary)
     if explain.wanted(args):
         print(explain.output(args, model, summary), end="")
+    elif args.json:
+        print(run_json.text(scenario, model, summary, args.out), end="")
     elif args.quiet:
         print("\n".join(summary_lines(model, summary, 0)))
     else:
@@ -72,4 +76,4 @@ def _run(args: argparse.Namespace) -> int:
             account=[story],
         )
         explain.wrote(args, model, table, path)
-    return 0
+    return ExitCode.OK

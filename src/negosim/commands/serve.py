@@ -9,6 +9,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from negosim.commands.inputs import readable_file
+from negosim.commands.types import port
+from negosim.exit_codes import ExitCode
+
 DESCRIPTION = """\
 Start the seminar page: choose a preset (the scenario files beside CONFIG) or upload one,
 move each side's priorities and China's deterrence-spiral slider, step the negotiation
@@ -23,13 +27,6 @@ examples:
   negosim serve --host 0.0.0.0                    reachable from the classroom network
 
 exit status: 0 stopped with Ctrl-C; 2 a bad CONFIG (its problems are printed)."""
-
-
-def _port(text: str) -> int:
-    value = int(text)
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"must be a port number in 1..65535, got {text}")
-    return value
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -49,7 +46,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="the first preset; the other presets are the .yaml files beside it "
         "(default: configs/baseline.yaml)",
     )
-    p.add_argument("--port", type=_port, default=8080, help="port (default 8080)")
+    p.add_argument("--port", type=port, default=8080, help="port (default 8080)")
     p.add_argument(
         "--host",
         default="127.0.0.1",
@@ -62,5 +59,5 @@ def run_serve(args: argparse.Namespace) -> int:
     """Load the presets (a bad CONFIG is a ScenarioError, exit 2) and serve until Ctrl-C."""
     from negosim.seminar.server import serve
 
-    serve(args.config, args.host, args.port)
-    return 0
+    serve(readable_file(args.config), args.host, args.port)
+    return ExitCode.OK

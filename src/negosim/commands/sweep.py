@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from negosim.commands.types import _positive
+from negosim.commands.inputs import readable_file
+from negosim.commands.types import positive
+from negosim.exit_codes import ExitCode, interrupted
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -35,7 +37,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="results directory (default: runs/<experiment name>)",
     )
     sweep.add_argument(
-        "--workers", type=_positive, metavar="N", help="worker processes (default: all cores)"
+        "--workers", type=positive, metavar="N", help="worker processes (default: all cores)"
     )
     sweep.add_argument(
         "--resume", action="store_true", help="keep DIR's finished chunks and run only the rest"
@@ -52,7 +54,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     sweep.add_argument(
         "--chunk-size",
-        type=_positive,
+        type=positive,
         metavar="RUNS",
         help="runs per task (default: the file's chunk_size, else ~2000, balanced over workers)",
     )
@@ -61,6 +63,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--full-tables",
         action="store_true",
         help="print every point (default: a long table shows its extremes; all in DIR/tables/)",
+    )
+    sweep.add_argument(
+        "--json",
+        action="store_true",
+        help="print the report as one JSON document, every table in full "
+        "(fields in docs/command_line.md)",
     )
     sweep.set_defaults(handler=_sweep)
 
@@ -72,7 +80,7 @@ def _sweep(args: argparse.Namespace) -> int:
     from negosim.sweep.report import report_and_files
     from negosim.sweep.store import SweepDirectoryError
 
-    experiment = load_experiment(args.experiment)
+    experiment = load_experiment(readable_file(args.experiment))
     out = args.out or Path("runs") / experiment.spec.name
     started = time.perf_counter()
     try:
@@ -89,15 +97,22 @@ def _sweep(args: argparse.Namespace) -> int:
         )
     except SweepDirectoryError as err:
         print(f"negosim sweep: {err}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
+        return ExitCode.USAGE
+    except KeyboardInterrupt as err:
+        status = interrupted(err)
         print(
-            f"interrupted: finished chunks are saved in {out}; run the same command with "
-            "--resume to complete it",
+            f"negosim sweep: {'terminated' if status == ExitCode.TERMINATED else 'interrupted'}"
+            f": finished chunks are saved in {out}; run the same command with --resume to "
+            "complete it",
             file=sys.stderr,
         )
-        return 130
+        return status
     elapsed = time.perf_counter() - started
+    if args.json:
+        from negosim.commands.sweep_json import text
+
+        print(text(experiment, outcome, load_sweep(out), elapsed), end="")
+        return ExitCode.OK
     rate = outcome.runs_run / elapsed if elapsed > 0 else float("nan")
     print(
         f"{experiment.spec.name}: {len(experiment.points)} points × "
@@ -106,4 +121,4 @@ def _sweep(args: argparse.Namespace) -> int:
         f"({rate:,.0f} runs/s); results in {out}\n"
     )
     print(report_and_files(load_sweep(out), experiment.spec.report, full=args.full_tables))
-    return 0
+    return ExitCode.OK

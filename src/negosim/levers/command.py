@@ -10,6 +10,7 @@ import argparse
 import time
 from collections import Counter
 
+from negosim.exit_codes import ExitCode
 from negosim.levers.measure import measure_table
 from negosim.levers.provenance import provenance
 from negosim.levers.render import render
@@ -28,7 +29,7 @@ def run_levers(args: argparse.Namespace) -> int:
     text = render(table, results, provenance(args, replicates, seed, elapsed, header.scenario))
     if str(args.out) == "-":
         print(text, end="")
-        return 0
+        return ExitCode.OK
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     tally = Counter(res.verdict.split(":")[0].split(" (")[0] for res in results)
@@ -38,4 +39,4 @@ def run_levers(args: argparse.Namespace) -> int:
         + ", ".join(f"{n} {verdict}" for verdict, n in tally.items())
         + f"); wrote {args.out}"
     )
-    return 0
+    return ExitCode.OK

@@ -17,6 +17,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 
+from negosim.exit_codes import Terminated
 from negosim.sweep.executors import make_executor
 from negosim.sweep.experiment import Experiment
 from negosim.sweep.plan import Chunk, balanced_chunk_runs, plan_chunks
@@ -210,4 +211,4 @@ class _PointCounter:
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+    raise Terminated  # a KeyboardInterrupt: the same clean stop, exit status 143
