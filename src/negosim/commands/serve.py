@@ -26,7 +26,8 @@ examples:
   negosim serve configs/classroom_three_issues.yaml --port 9000
   negosim serve --host 0.0.0.0                    reachable from the classroom network
 
-exit status: 0 stopped with Ctrl-C; 2 a bad CONFIG (its problems are printed)."""
+exit status: 130 stopped with Ctrl-C, 143 with SIGTERM; 2 a bad or unreadable CONFIG (its
+problems are printed). The whole table: README.md, "Exit status"."""
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

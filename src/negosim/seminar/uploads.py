@@ -55,11 +55,16 @@ def screen(raw: bytes, source: str) -> str:
                     f"at most {MAX_NODES:,} nodes, {MAX_ALIASES} aliases, depth {MAX_DEPTH}",
                 )
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(err, "problem", None) or str(err)
-        raise ScenarioError([Problem(source, line, "", f"not valid YAML: {problem}")]) from None
+        raise _invalid_yaml(err, source) from None
     return text
+
+
+def _invalid_yaml(err: yaml.YAMLError, source: str) -> ScenarioError:
+    """PyYAML's complaint, with its line, as a scenario problem."""
+    mark = getattr(err, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    problem = getattr(err, "problem", None) or str(err)
+    return ScenarioError([Problem(source, line, "", f"not valid YAML: {problem}")])
 
 
 def load_upload(raw: bytes, source: str, presets: dict[str, Path]) -> Scenario:
@@ -68,7 +73,10 @@ def load_upload(raw: bytes, source: str, presets: dict[str, Path]) -> Scenario:
     ``presets`` maps each shipped file name (``baseline.yaml``) to its path.
     """
     text = screen(raw, source)
-    data = yaml.safe_load(text)
+    try:  # a tag (!!python/object, !foo, bad !!binary) passes the event screen, not this
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise _invalid_yaml(err, source) from None
     base = data.get("extends") if isinstance(data, dict) else None
     if base is not None and (not isinstance(base, str) or base not in presets):
         raise ScenarioError(
