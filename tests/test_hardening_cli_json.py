@@ -11,11 +11,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 
 import pandas as pd
 import pytest
 
-from conftest import BASE_TEXT, BASELINE, EXPERIMENTS, cli, edit, line_of, write
+from conftest import BASE_TEXT, BASELINE, EXPERIMENTS, ROOT, cli, edit, line_of, write
 from negosim.exit_codes import ExitCode
 
 TINY = f"""\
@@ -34,6 +35,19 @@ report: [deal_reached, china_max_level, final_tariff]
 """
 
 
+DOC = ROOT / "docs" / "command_line.md"
+
+
+def documented(command: str) -> set[str]:
+    """The top-level keys docs/command_line.md lists under "### `COMMAND --json`"."""
+    section = DOC.read_text(encoding="utf-8").split(f"### `{command} --json`\n", 1)[1]
+    section = section.split("\n#", 1)[0]
+    keys: set[str] = set()
+    for row in re.findall(r"^\| (`[^|]+) \|", section, flags=re.M):
+        keys |= set(re.findall(r"`([a-z_0-9]+)`", row))
+    return keys
+
+
 # --- run --json -----------------------------------------------------------------------------
 
 
@@ -42,6 +56,7 @@ def test_run_json_is_the_summary_json_of_the_same_run(capsys, tmp_path):
     code, printed, err = cli(capsys, "run", BASELINE, "--seed", 7, "--json", "--out", out)
     assert code == ExitCode.OK
     document = json.loads(printed)  # standard output is the document alone
+    assert set(document) == documented("negosim run CONFIG")
     assert "wrote" in err
     summary = json.loads((out / "summary.json").read_text())
     assert document["schema_version"] == 1
@@ -120,22 +135,14 @@ def test_validate_json_holds_every_file_with_its_problems(capsys, tmp_path):
     scenario = write(tmp_path, edit(BASE_TEXT, "  omega: 0.5 ", "  omega: 1.5 "), "s.yaml")
     experiment = write(tmp_path, TINY)
     missing = tmp_path / "gone.yaml"
-    code, out, err = cli(
-        capsys,
-        "validate",
-        "--json",
-        BASELINE,
-        scenario,
-        experiment,
-        EXPERIMENTS / "levers.yaml",
-        missing,
-    )
+    code, out, err = cli(capsys, "validate", "--json", BASELINE, scenario, experiment, missing)
     assert code == ExitCode.USAGE and err == ""
     document = json.loads(out)
+    assert set(document) == documented("negosim validate FILE...")
     assert document["schema_version"] == 1 and document["ok"] is False
     files = {entry["path"]: entry for entry in document["files"]}
     assert [e["path"] for e in document["files"]] == [
-        str(p) for p in (BASELINE, scenario, experiment, EXPERIMENTS / "levers.yaml", missing)
+        str(p) for p in (BASELINE, scenario, experiment, missing)
     ]
     assert files[str(BASELINE)] == {
         "path": str(BASELINE),
@@ -155,7 +162,6 @@ def test_validate_json_holds_every_file_with_its_problems(capsys, tmp_path):
     }
     assert files[str(experiment)]["kind"] == "experiment" and files[str(experiment)]["ok"]
     assert files[str(experiment)]["detail"].startswith("2 points × 3 replicates = 6 runs")
-    assert files[str(EXPERIMENTS / "levers.yaml")]["kind"] == "lever table"
     gone = files[str(missing)]
     assert (gone["kind"], gone["ok"]) == (None, False)
     assert gone["problems"][0]["message"] == f"cannot read {missing}: No such file or directory"
@@ -175,6 +181,7 @@ def test_list_json_holds_every_registry_entry(capsys):
     code, out, _ = cli(capsys, "list", "--json")
     assert code == ExitCode.OK
     document = json.loads(out)
+    assert set(document) == documented("negosim list")
     registries = {r["kind"]: r for r in document["registries"]}
     for registry in (CONCESSION_STYLES, CHINA_RULES, EVENT_KINDS):
         listed = registries[registry.kind]
@@ -193,6 +200,7 @@ def test_list_columns_json_is_the_declared_columns(capsys, baseline):
     code, out, _ = cli(capsys, "list", "columns", BASELINE, "--json")
     assert code == ExitCode.OK
     document = json.loads(out)
+    assert set(document) == documented("negosim list columns [CONFIG]")
     assert document["scenario"] == str(BASELINE)
     expected = [json.loads(json.dumps(dataclasses.asdict(c))) for c in declared(baseline)]
     assert document["columns"] == expected
@@ -219,6 +227,7 @@ def test_sweep_json_is_the_report_with_every_row_of_the_tables(capsys, tmp_path)
     code, printed, _ = cli(capsys, *args)
     assert code == ExitCode.OK
     document = json.loads(printed)
+    assert set(document) == documented("negosim sweep EXPERIMENT")
     assert document["schema_version"] == 1
     assert (document["experiment"], document["points"], document["replicates"]) == ("tiny", 2, 3)
     assert document["runs"] == 6 and document["ran"]["runs"] == 6 and document["complete"]
