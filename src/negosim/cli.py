@@ -63,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with sigterm_as_interrupt():
         try:
             args = build_parser().parse_args(argv)
-            name = " ".join(["negosim", args.command, *([args.what] if _sub(args) else [])])
+            name = _command_name(args)
             args.argv = ["negosim", *(sys.argv[1:] if argv is None else argv)]  # recorded
             status = int(args.handler(args))
             sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
@@ -87,9 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return status
 
 
-def _sub(args: object) -> bool:
-    """Whether the command has a second word (``negosim list columns``)."""
-    return isinstance(getattr(args, "what", None), str)
+def _command_name(args: argparse.Namespace) -> str:
+    """How messages name the command: ``negosim run``, ``negosim list columns``."""
+    second = getattr(args, "what", None)
+    return f"negosim {args.command}" + (f" {second}" if isinstance(second, str) else "")
 
 
 def _os_failure(err: OSError) -> str:
