@@ -19,7 +19,7 @@ from pathlib import Path
 
 from negosim.sweep.executors import make_executor
 from negosim.sweep.experiment import Experiment
-from negosim.sweep.plan import Chunk, balanced_chunk_runs, plan_chunks
+from negosim.sweep.plan import Chunk, balanced_chunk_runs, in_stripes, plan_chunks
 from negosim.sweep.store import (
     SweepStore,
     check_stored_points,
@@ -134,7 +134,7 @@ def run_sweep(
         manifest.setdefault("resumed", []).append(manifest.get("finished") or "unfinished")
         manifest.setdefault("resumed_by", []).append(invocation(command))
         done = store.done_chunks()
-    todo = [c for c in chunks if c.index not in done]
+    todo = in_stripes([c for c in chunks if c.index not in done], workers)
     kind = choose_executor(executor, scheduler, len(todo))
     manifest["executor"] = {"kind": kind, "workers": workers}  # informational only
     runs_done = sum(c.runs for c in chunks if c.index in done)
