@@ -19,6 +19,7 @@ from negosim.scenario.china_checks import check_china
 from negosim.scenario.politics_checks import check_election_month
 from negosim.scenario.problems import Reporter, did_you_mean, num
 from negosim.scenario.registry_checks import check_registries
+from negosim.scenario.run_length import check_run_length
 from negosim.scenario.scales import check_scales
 from negosim.schema import (
     IssueSpec,
@@ -245,7 +246,6 @@ def _check_politics(spec: ScenarioSpec, r: Reporter) -> None:
                 None,
                 ", ".join(declared),
             )
-    rounds = spec.protocol.rounds
     for index, line in enumerate(politics.red_lines):
         base = f"politics.red_lines.{index}"
         if line.issue not in spec.issues:
@@ -254,13 +254,6 @@ def _check_politics(spec: ScenarioSpec, r: Reporter) -> None:
                 "not a declared issue" + did_you_mean(line.issue, declared),
                 repr(line.issue),
                 ", ".join(declared),
-            )
-        elif spec.issues[line.issue].enabled and line.announced_round > rounds:
-            r.add(
-                f"{base}.announced_round",
-                "announced after the last round",
-                str(line.announced_round),
-                f"an integer in [0, {rounds}] (protocol.rounds)",
             )
     leaders = list(politics.leader_types)
     leader = politics.leader
@@ -319,14 +312,7 @@ def _check_protocol(spec: ScenarioSpec, r: Reporter) -> None:
     deadline = spec.protocol.deadline
     if deadline is not None and deadline < 1:
         r.add("protocol.deadline", "out of range", str(deadline), "an integer ≥ 1")
-    for index, event in enumerate(spec.events):
-        if event.round > rounds:
-            r.add(
-                f"events.{index}.round",
-                "after the last round",
-                str(event.round),
-                f"an integer in [1, {rounds}] (protocol.rounds)",
-            )
+    check_run_length(spec, r, rounds)
 
 
 # --- resolution -----------------------------------------------------------------------------
