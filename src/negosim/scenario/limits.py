@@ -1,11 +1,12 @@
 """What an input file may be: its size, how many values it expands to, how deep it nests.
 
 A scenario or experiment file is small (the fully commented baseline is ~24 KB, ~650 YAML
-values, nested 6 deep). A file far beyond that is a mistake or an attack: a 50 MB file, an
-alias bomb (``&a [*b, *b, ...]`` nine levels deep describes a billion values in a few
-lines) or a merge-key bomb (``<<: [*a, *a]``) would otherwise hang every command for
-minutes and take gigabytes while pydantic walks the expanded tree. So every file is held to
-these limits before it is parsed for real, and the refusal says which limit it broke:
+values, nested 6 deep; the lever table ~1,200 values). A file far beyond that is a mistake
+or an attack: a 50 MB file, an alias bomb (``&a [*b, *b, ...]`` nine levels deep
+describes a billion values in a few lines) or a merge-key bomb (``<<: [*a, *a]``) would
+otherwise hang every command for minutes and take gigabytes while pydantic walks the
+expanded tree. So every file is held to these limits before it is parsed for real, and
+the refusal says which limit it broke:
 
 - at most :data:`MAX_FILE_BYTES` bytes, read no further than that (so ``/dev/zero`` or a
   huge file costs only the limit);
@@ -28,7 +29,7 @@ from negosim.scenario.problems import Problem, Reporter, ScenarioError, join_pat
 #: Largest file read (1 MiB: forty times the fully commented baseline).
 MAX_FILE_BYTES = 1024 * 1024
 #: Values (scalars, mappings, lists) a file may expand to, aliases and merge keys expanded.
-MAX_VALUES = 50_000
+MAX_VALUES = 20_000
 #: Nesting of mappings and lists (the baseline's deepest is 6).
 MAX_DEPTH = 32
 
