@@ -67,8 +67,8 @@ def _weight_blocks(spec: ScenarioSpec) -> Iterator[tuple[str, USSpec | LeaderTyp
 
 
 def _has_range(issue: IssueSpec) -> bool:
-    """Whether min < max, the precondition of every other range check."""
-    return issue.min < issue.max
+    """Whether min < max on a countable grid, the precondition of every other range check."""
+    return issue.min < issue.max and math.isfinite((issue.max - issue.min) / issue.step)
 
 
 def grid_points(issue: IssueSpec) -> int:
@@ -80,6 +80,14 @@ def _check_issues(spec: ScenarioSpec, r: Reporter) -> None:
     """Each issue's own geometry: range, step, status quo, threat point, level labels."""
     for name, issue in spec.issues.items():
         base = f"issues.{name}"
+        if issue.min < issue.max and not _has_range(issue):
+            r.add(
+                f"{base}.step",
+                "too small a step: the range holds more steps than can be counted",
+                num(issue.step),
+                f"a step of at least {num((issue.max - issue.min) / GRID_LIMIT)}",
+            )
+            continue
         if not _has_range(issue):
             r.add(
                 f"{base}.max",
