@@ -19,8 +19,31 @@ from negosim.scenario.problems import Problem, join_path, short_repr
 MERGE_TAG = "tag:yaml.org,2002:merge"
 # The limits' screening bounds the expanded tree; this bound only keeps the walk finite.
 MAX_NODES = 4 * MAX_VALUES
-#: libyaml's safe loader when PyYAML was built with it (same data, same marks), else Python's.
-FAST_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    """A date or time, or a YAML error at its line (PyYAML raises a bare ValueError)."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError) as err:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"not a valid date or time {node.value!r} ({err})", node.start_mark
+        ) from None
+
+
+class _SafeLoader(yaml.SafeLoader):
+    """Python's safe loader, with impossible dates reported as YAML errors."""
+
+
+class _CSafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's safe loader (same data, same marks), with the same date handling."""
+
+
+for _loader in (_SafeLoader, _CSafeLoader):
+    _loader.add_constructor(TIMESTAMP_TAG, _timestamp)
+#: libyaml's safe loader when PyYAML was built with it (ten times faster), else Python's.
+FAST_LOADER: type = _CSafeLoader
 #: Up to this size a file libyaml refuses is parsed again in Python for a fuller message.
 REPARSE_BYTES = 64 * 1024
 
@@ -51,9 +74,9 @@ def parse_yaml(text: str, source: str) -> ParsedYaml:
         result.problems.append(refused)
         return result
     problem = _parse_into(result, text, source, FAST_LOADER)
-    if problem is not None and FAST_LOADER is not yaml.SafeLoader and len(text) <= REPARSE_BYTES:
+    if problem is not None and len(text) <= REPARSE_BYTES:
         result = ParsedYaml()
-        problem = _parse_into(result, text, source, yaml.SafeLoader)
+        problem = _parse_into(result, text, source, _SafeLoader)
     if problem is not None:
         result.problems.append(problem)
     return result
@@ -80,6 +103,8 @@ def _parse_into(result: ParsedYaml, text: str, source: str, loader_class: type) 
         return _reader_problem(err, text, source)
     except yaml.YAMLError as err:
         return Problem(source, None, "", f"invalid YAML: {err}")
+    except (ValueError, OverflowError) as err:  # a constructor's own error (``!!float x``)
+        return Problem(source, None, "", f"invalid YAML value: {err}")
     except RecursionError:  # the depth limit should make this unreachable
         return Problem(source, None, "", "nested too deeply to read", None, "a shallower file")
     finally:
