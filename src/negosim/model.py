@@ -36,7 +36,7 @@ from negosim.core.state import BatchState, initial_state
 from negosim.core.treaty import check_red_lines, enter_into_force, reopened
 from negosim.core.utility import UtilityTables, build_tables, red_line_masks
 from negosim.mesa_conventions import UNSET, RngLike, RunCollector, Unset, replicate_seeds
-from negosim.scenario import Scenario
+from negosim.scenario import Scenario, check_run
 from negosim.schema import EventSpec
 
 F64 = NDArray[np.float64]
@@ -106,6 +106,7 @@ class NegotiationModel(mesa.Model):
             )
         spec = scenario.spec
         seed_list = replicate_seeds(spec.seed, seeds, rng)
+        check_run(scenario, rounds, seed_list)  # overrides are checked as the file is
         super().__init__(rng=seed_list[0])
         self.spec = spec
         self.rounds = rounds or spec.protocol.rounds
