@@ -226,13 +226,24 @@ def _run(args: argparse.Namespace) -> int:
     from negosim.model import NegotiationModel
     from negosim.outcome_space import outcome_spaces
     from negosim.outcomes import round_table, summarize
-    from negosim.results import write_summary_json, write_table
+    from negosim.results import (
+        RunOutError,
+        check_run_out,
+        run_directory,
+        write_summary_json,
+        write_table,
+    )
     from negosim.scenario import load_scenario
 
     scenario = load_scenario(args.config)
     seed = args.seed if args.seed is not None else scenario.spec.seed
     if (refused := explain.refuse(args, scenario.spec.protocol.rounds)) is not None:
         return refused
+    try:  # --out is checked before the run, and written whole after it (or not at all)
+        check_run_out(args.out)
+    except RunOutError as err:
+        print(f"negosim run: {err}", file=sys.stderr)
+        return 2
     model = NegotiationModel(scenario, seeds=[seed], rounds=args.rounds).run()
     summary = summarize(model)
     story = account(model, summary)
@@ -243,20 +254,27 @@ def _run(args: argparse.Namespace) -> int:
     else:
         print(story, end="")
     if args.out is not None:
-        table = write_table(round_table(model), args.out / "rounds", declared_for(model, "round"))
-        path = write_summary_json(
-            args.out / "summary.json",
-            scenario,
-            [seed],
-            model.rounds,
-            summary,
-            table,
-            declared_for(model, "run"),
-            outcome_spaces(model),
-            command=args.argv,
-            account=[story],
-        )
-        explain.wrote(args, model, table, path)
+        try:
+            with run_directory(args.out, args.argv) as staging:
+                table = write_table(
+                    round_table(model), staging / "rounds", declared_for(model, "round")
+                )
+                path = write_summary_json(
+                    staging / "summary.json",
+                    scenario,
+                    [seed],
+                    model.rounds,
+                    summary,
+                    table,
+                    declared_for(model, "run"),
+                    outcome_spaces(model),
+                    command=args.argv,
+                    account=[story],
+                )
+        except RunOutError as err:
+            print(f"negosim run: {err}", file=sys.stderr)
+            return 2
+        explain.wrote(args, model, args.out / table.name, args.out / path.name)
     return 0
 
 
@@ -265,7 +283,7 @@ def _sweep(args: argparse.Namespace) -> int:
 
     from negosim.sweep import load_experiment, load_sweep, run_sweep
     from negosim.sweep.report import report_and_files
-    from negosim.sweep.store import SweepDirectoryError
+    from negosim.sweep.store import SweepDirectoryError, SweepWriteError
 
     experiment = load_experiment(args.experiment)
     out = args.out or Path("runs") / experiment.spec.name
@@ -285,6 +303,9 @@ def _sweep(args: argparse.Namespace) -> int:
     except SweepDirectoryError as err:
         print(f"negosim sweep: {err}", file=sys.stderr)
         return 2
+    except SweepWriteError as err:  # disk full, permission denied: what was written stays
+        print(f"negosim sweep: {err}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(
             f"interrupted: finished chunks are saved in {out}; run the same command with "
