@@ -234,6 +234,7 @@ def open_files(sweep: Sweep) -> SweepFiles:
         raise SweepPlotError(f"{sweep.root}: no parameters.parquet (not a sweep directory)")
     keeps_rounds = sweep.manifest.get("keep", {}).get("rounds", "all") != "none"
     chunks = _done(sweep.root, keeps_rounds)
+    read_parameters(sweep.root, sweep.manifest)  # a damaged table is named before any chart
     damaged = damaged_chunks(sweep.root, sweep.manifest, set(chunks))
     if damaged:  # checked from the footers here, so no chart meets a damaged file
         raise damaged_chunks_error(sweep.root, sweep.manifest, damaged)
