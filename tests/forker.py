@@ -31,7 +31,7 @@ def _child(argv: list[str], log: str) -> None:
         from negosim.cli import main
 
         status = main(argv)
-    except BaseException as err:  # noqa: BLE001 - a traceback is what the log must show
+    except BaseException as err:
         import traceback
 
         traceback.print_exception(err)

@@ -154,6 +154,7 @@ def _run_locked(
 ) -> SweepOutcome:
     workers = workers or os.cpu_count() or 1
     store, manifest = open_store(out, experiment, resume)
+    store.discard_partial()  # temporary files of a killed writer (the lock is ours)
     fresh = manifest is None
     if fresh:
         chunk_runs = (
@@ -170,7 +171,6 @@ def _run_locked(
         chunks = plan_chunks(
             len(experiment.points), experiment.spec.replicates, manifest["chunk_runs"]
         )
-        store.discard_partial()
         done = store.done_chunks()
         rewrite_parameters = _parameters_lost(store, experiment, manifest, done)
         for problem in store.discard_damaged(manifest, done).values():
