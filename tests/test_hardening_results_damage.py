@@ -308,3 +308,50 @@ def test_a_read_only_results_directory_stops_the_sweep_with_its_path(original, t
     finally:
         out.chmod(0o755)
     assert status == 1 and "Permission denied (EACCES)" in err and str(out) in err
+
+
+# --- a run's damaged output directory -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def run_output(tmp_path_factory):
+    from negosim.cli import main
+
+    out = tmp_path_factory.mktemp("run") / "out"
+    assert main(["run", str(BASELINE), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def _summary_edit(edit):
+    def damage(root: Path) -> Path:
+        path = root / "summary.json"
+        document = json.loads(path.read_text())
+        edit(document)
+        path.write_text(json.dumps(document))
+        return path
+
+    return damage
+
+
+RUN_DAMAGE = {
+    "summary garbage": _bytes("summary.json", b"\xff\xfe\x00garbage\x80"),
+    "summary empty": _bytes("summary.json", b""),
+    "summary truncated": _truncated("summary.json"),
+    "summary a number": _bytes("summary.json", b"42"),
+    "runs not a list": _summary_edit(lambda d: d.update(runs={"a": 1})),
+    "a run without its seed": _summary_edit(lambda d: d["runs"][0].pop("seed")),
+    "scenario a string": _summary_edit(lambda d: d.update(scenario="baseline")),
+    "rounds truncated": _truncated("rounds.parquet"),
+    "rounds garbage": _bytes("rounds.parquet", b"PAR1 not really PAR1"),
+}
+
+
+@pytest.mark.parametrize("how", list(RUN_DAMAGE))
+@pytest.mark.parametrize("command", ["plot", "report"])
+def test_plot_and_report_name_a_damaged_run_directory(run_output, tmp_path, capsys, how, command):
+    root = tmp_path / "out"
+    shutil.copytree(run_output, root)
+    path = RUN_DAMAGE[how](root)
+    status, _, err = cli(capsys, command, root)
+    assert status == 2, err
+    assert str(path) in err and "Traceback" not in err, err
