@@ -226,24 +226,14 @@ def _run(args: argparse.Namespace) -> int:
     from negosim.model import NegotiationModel
     from negosim.outcome_space import outcome_spaces
     from negosim.outcomes import round_table, summarize
-    from negosim.results import (
-        RunOutError,
-        check_run_out,
-        run_directory,
-        write_summary_json,
-        write_table,
-    )
+    from negosim.results import check_run_out, run_directory, write_summary_json, write_table
     from negosim.scenario import load_scenario
 
     scenario = load_scenario(args.config)
     seed = args.seed if args.seed is not None else scenario.spec.seed
     if (refused := explain.refuse(args, scenario.spec.protocol.rounds)) is not None:
         return refused
-    try:  # --out is checked before the run, and written whole after it (or not at all)
-        check_run_out(args.out)
-    except RunOutError as err:
-        print(f"negosim run: {err}", file=sys.stderr)
-        return 2
+    check_run_out(args.out)  # before the run; written whole after it, or not at all
     model = NegotiationModel(scenario, seeds=[seed], rounds=args.rounds).run()
     summary = summarize(model)
     story = account(model, summary)
@@ -254,26 +244,20 @@ def _run(args: argparse.Namespace) -> int:
     else:
         print(story, end="")
     if args.out is not None:
-        try:
-            with run_directory(args.out, args.argv) as staging:
-                table = write_table(
-                    round_table(model), staging / "rounds", declared_for(model, "round")
-                )
-                path = write_summary_json(
-                    staging / "summary.json",
-                    scenario,
-                    [seed],
-                    model.rounds,
-                    summary,
-                    table,
-                    declared_for(model, "run"),
-                    outcome_spaces(model),
-                    command=args.argv,
-                    account=[story],
-                )
-        except RunOutError as err:
-            print(f"negosim run: {err}", file=sys.stderr)
-            return 2
+        with run_directory(args.out, args.argv) as tmp:
+            table = write_table(round_table(model), tmp / "rounds", declared_for(model, "round"))
+            path = write_summary_json(
+                tmp / "summary.json",
+                scenario,
+                [seed],
+                model.rounds,
+                summary,
+                table,
+                declared_for(model, "run"),
+                outcome_spaces(model),
+                command=args.argv,
+                account=[story],
+            )
         explain.wrote(args, model, args.out / table.name, args.out / path.name)
     return 0
 
@@ -300,12 +284,9 @@ def _sweep(args: argparse.Namespace) -> int:
             progress=not args.no_progress,
             command=args.argv,
         )
-    except SweepDirectoryError as err:
+    except (SweepDirectoryError, SweepWriteError) as err:  # refused (2); a write failed (1)
         print(f"negosim sweep: {err}", file=sys.stderr)
-        return 2
-    except SweepWriteError as err:  # disk full, permission denied: what was written stays
-        print(f"negosim sweep: {err}", file=sys.stderr)
-        return 1
+        return 1 if isinstance(err, SweepWriteError) else 2
     except KeyboardInterrupt:
         print(
             f"interrupted: finished chunks are saved in {out}; run the same command with "

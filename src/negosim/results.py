@@ -29,7 +29,8 @@ from negosim.columns import Column, python_rows
 from negosim.outcomes import Columns
 from negosim.provenance import code_identity, command_line
 from negosim.results_lock import LOCK_NAME, ResultsBusyError, results_lock
-from negosim.scenario import Scenario
+from negosim.scenario import Scenario, ScenarioError
+from negosim.scenario.problems import Problem
 
 
 @contextmanager
@@ -231,8 +232,14 @@ RUN_ENTRIES = frozenset(
 _RUN_MARKERS = ("summary.json", "rounds.parquet", "rounds.csv")
 
 
-class RunOutError(ValueError):
-    """``--out DIR`` cannot take a run's output (a file, a foreign directory, no access)."""
+class RunOutError(ScenarioError):
+    """``--out DIR`` cannot take a run's output (a file, a foreign directory, no access).
+
+    A bad input of the command like a bad scenario file, refused the same way (exit 2).
+    """
+
+    def __init__(self, out: Path, message: str) -> None:
+        super().__init__([Problem(f"--out {out}", None, "", message)])
 
 
 def _own(name: str) -> bool:
@@ -252,40 +259,41 @@ def check_run_out(out: Path | None) -> None:
         return
     target = Path(os.path.realpath(out))
     if out.exists() and not out.is_dir():
-        raise RunOutError(f"--out {out}: is an existing file; name a directory (it is created)")
+        raise RunOutError(out, "is an existing file; name a directory (it is created)")
     cwd = Path.cwd().resolve()
     if target == cwd or target in cwd.parents:
         raise RunOutError(
-            f"--out {out}: is the current directory (or holds it), which a run's output "
-            "replaces whole; name a subdirectory, e.g. --out out/run1"
+            out,
+            "is the current directory (or holds it), which a run's output "
+            "replaces whole; name a subdirectory, e.g. --out out/run1",
         )
     if target.is_dir():
         names = sorted(p.name for p in target.iterdir() if not _own(p.name))
         if names and not any(name in names for name in _RUN_MARKERS):
             what = "a sweep's results" if "manifest.json" in names else "no run's output"
             raise RunOutError(
-                f"--out {out}: is a non-empty directory holding {what} "
+                out,
+                f"is a non-empty directory holding {what} "
                 f"({', '.join(names[:4])}{', …' if len(names) > 4 else ''}); a run writes its "
-                "directory whole, so name a new or empty directory"
+                "directory whole, so name a new or empty directory",
             )
         foreign = [name for name in names if name not in RUN_ENTRIES]
         if foreign:
             raise RunOutError(
-                f"--out {out}: holds a previous run's output and also {', '.join(foreign[:4])}, "
+                out,
+                f"holds a previous run's output and also {', '.join(foreign[:4])}, "
                 "which negosim did not write; the new run replaces the directory whole, so "
-                "move those files or name another directory"
+                "move those files or name another directory",
             )
     existing = target
     while not existing.exists():
         existing = existing.parent
     if not existing.is_dir():
-        raise RunOutError(f"--out {out}: {existing} is a file, so the directory cannot be made")
+        raise RunOutError(out, f"{existing} is a file, so the directory cannot be made")
     try:  # a real write, not os.access: root passes that, a read-only mount does not
         os.rmdir(tempfile.mkdtemp(prefix=".negosim-probe.", suffix=".tmp", dir=existing))
     except OSError as err:
-        raise RunOutError(
-            f"--out {out}: cannot write in {existing} ({err.strerror or err})"
-        ) from None
+        raise RunOutError(out, f"cannot write in {existing} ({err.strerror or err})") from None
 
 
 @contextmanager
@@ -318,7 +326,7 @@ def run_directory(out: Path, command: Sequence[str] | None = None) -> Iterator[P
             finally:
                 shutil.rmtree(staging, ignore_errors=True)  # the old output, after a swap
     except ResultsBusyError as err:
-        raise RunOutError(str(err)) from None
+        raise RunOutError(out, str(err).removeprefix(f"--out {out} ")) from None
 
 
 def _swap_in(staging: Path, target: Path, out: Path, command: Sequence[str] | None) -> None:

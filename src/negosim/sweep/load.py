@@ -3,14 +3,6 @@
 The files are plain Parquet, so any tool reads them without negosim::
 
     import pandas as pd
-
-from negosim.sweep.integrity import (
-    DamagedSweepError,
-    damaged_chunks,
-    damaged_chunks_error,
-    read_manifest,
-    read_parameters,
-)
     runs = pd.read_parquet("runs/omega/runs")           # every run, one row each
     rounds = pd.read_parquet("runs/omega/rounds")       # every run and round
     params = pd.read_parquet("runs/omega/parameters.parquet")
