@@ -226,13 +226,14 @@ def _run(args: argparse.Namespace) -> int:
     from negosim.model import NegotiationModel
     from negosim.outcome_space import outcome_spaces
     from negosim.outcomes import round_table, summarize
-    from negosim.results import write_summary_json, write_table
+    from negosim.results import check_run_out, run_directory, write_summary_json, write_table
     from negosim.scenario import load_scenario
 
     scenario = load_scenario(args.config)
     seed = args.seed if args.seed is not None else scenario.spec.seed
     if (refused := explain.refuse(args, scenario.spec.protocol.rounds)) is not None:
         return refused
+    check_run_out(args.out)  # before the run; written whole after it, or not at all
     model = NegotiationModel(scenario, seeds=[seed], rounds=args.rounds).run()
     summary = summarize(model)
     story = account(model, summary)
@@ -243,20 +244,21 @@ def _run(args: argparse.Namespace) -> int:
     else:
         print(story, end="")
     if args.out is not None:
-        table = write_table(round_table(model), args.out / "rounds", declared_for(model, "round"))
-        path = write_summary_json(
-            args.out / "summary.json",
-            scenario,
-            [seed],
-            model.rounds,
-            summary,
-            table,
-            declared_for(model, "run"),
-            outcome_spaces(model),
-            command=args.argv,
-            account=[story],
-        )
-        explain.wrote(args, model, table, path)
+        with run_directory(args.out, args.argv) as tmp:
+            table = write_table(round_table(model), tmp / "rounds", declared_for(model, "round"))
+            path = write_summary_json(
+                tmp / "summary.json",
+                scenario,
+                [seed],
+                model.rounds,
+                summary,
+                table,
+                declared_for(model, "run"),
+                outcome_spaces(model),
+                command=args.argv,
+                account=[story],
+            )
+        explain.wrote(args, model, args.out / table.name, args.out / path.name)
     return 0
 
 
@@ -265,7 +267,7 @@ def _sweep(args: argparse.Namespace) -> int:
 
     from negosim.sweep import load_experiment, load_sweep, run_sweep
     from negosim.sweep.report import report_and_files
-    from negosim.sweep.store import SweepDirectoryError
+    from negosim.sweep.store import SweepDirectoryError, SweepWriteError
 
     experiment = load_experiment(args.experiment)
     out = args.out or Path("runs") / experiment.spec.name
@@ -282,9 +284,9 @@ def _sweep(args: argparse.Namespace) -> int:
             progress=not args.no_progress,
             command=args.argv,
         )
-    except SweepDirectoryError as err:
+    except (SweepDirectoryError, SweepWriteError) as err:  # refused (2); a write failed (1)
         print(f"negosim sweep: {err}", file=sys.stderr)
-        return 2
+        return 1 if isinstance(err, SweepWriteError) else 2
     except KeyboardInterrupt:
         print(
             f"interrupted: finished chunks are saved in {out}; run the same command with "
