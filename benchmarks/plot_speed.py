@@ -17,8 +17,10 @@ What it measures:
 3. For each, in a fresh child process (so ``ru_maxrss`` is its own): the time of the
    streaming pass over the files (``negosim.plots.sweep.charts``: open the chunk files,
    read only the needed columns, accumulate per-point aggregates), then of drawing and
-   saving every chart (``draw_all``'s loop) at 150 dpi PNG, and the peak RSS after
-   imports, after the pass and at the end. The columns read of each table are printed.
+   saving every chart at 150 dpi PNG, one after the other and then on every core as
+   ``draw_all`` draws them (forked workers, ``negosim.plots.parallel``), and the peak RSS
+   after imports, after the pass and at the end. The columns read of each table are
+   printed. For the 10,000-run sweep, also the whole ``negosim plot DIR`` command.
 
 Usage (from the project root)::
 
@@ -38,7 +40,9 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from common import (
     EXPERIMENT,
@@ -140,6 +144,22 @@ def child(directory: Path, out: Path) -> None:
                 save(fig, out / f"sweep-{stem}.png", "png")
         timings[stem] = time.perf_counter() - begin
     done, cpu_done = time.perf_counter(), time.process_time()
+    # the same charts as draw_all draws them: forked workers, one per core
+    from negosim.plots.parallel import draw_jobs
+
+    def job(stem: str, draw: Callable[[], Any]) -> Callable[[], Path | None]:
+        def run() -> Path | None:
+            fig = draw()
+            if fig is None:
+                return None
+            with house_style():
+                return save(fig, out / f"parallel-{stem}.png", "png")
+
+        return run
+
+    begin = time.perf_counter()
+    draw_jobs([job(stem, draw) for stem, draw in plan])
+    parallel = time.perf_counter() - begin
     import pyarrow.parquet as pq
 
     stored = {t: len(pq.read_schema(next((directory / t).glob("part-*.parquet"))).names)
@@ -152,6 +172,7 @@ def child(directory: Path, out: Path) -> None:
         "draw_s": done - passed,
         "pass_cpu_s": cpu_passed - cpu_imported,
         "draw_cpu_s": cpu_done - cpu_passed,
+        "draw_parallel_s": parallel,
         "total_s": done - start,
         "charts": len(timings),
         "slowest": sorted(timings.items(), key=lambda kv: -kv[1])[:3],
@@ -194,7 +215,9 @@ def report(name: str, r: dict) -> None:
     print(f"  pass over the files  {r['pass_s']:6.2f} s wall, {r['pass_cpu_s']:.2f} s CPU "
           f"(imports {r['imports_s']:.2f} s)")  # fmt: skip
     slowest = ", ".join(f"{k} {v:.2f} s" for k, v in r["slowest"])
-    print(f"  draw + save charts   {r['draw_s']:6.2f} s wall, {r['draw_cpu_s']:.2f} s CPU")
+    print(f"  draw + save charts   {r['draw_s']:6.2f} s wall, {r['draw_cpu_s']:.2f} s CPU "
+          "(one after the other)")  # fmt: skip
+    print(f"  the same, all cores  {r['draw_parallel_s']:6.2f} s wall (draw_all: forked workers)")
     print(f"  slowest charts       {slowest}")
     print(f"  whole process        {r['child_wall_s']:6.2f} s wall, {r['child_cpu_s']:.2f} s CPU")
     print(
@@ -239,6 +262,12 @@ def main() -> None:
             print(f"built {small.name} with negosim sweep in {wall:.1f} s")
         results = {"10k": measure(small, base / "charts-10k")}
         report("10k", results["10k"])
+        command = [sys.executable, "-m", "negosim", "plot", str(small), "--out",
+                   str(base / "command-10k")]  # fmt: skip
+        done, wall, cpu, _ = run_timed(command)
+        results["10k"]["command_wall_s"], results["10k"]["command_cpu_s"] = wall, cpu
+        print(f"  negosim plot DIR     {wall:6.2f} s wall, {cpu:.2f} s CPU (the whole command, "
+              f"exit {done.returncode})")  # fmt: skip
         for name, factor in ({} if args.quick else FACTORS).items():
             big = base / f"sweep-{name}"
             if not big.exists():

@@ -236,10 +236,12 @@ def check_run(sc, model, table, summary, seeds) -> None:
     us_proposes = table["proposer"] == 0
     own = np.where(us_proposes, table["offer_us_utility"], table["offer_japan_utility"])
     assert np.all(own[offered] >= table["proposer_target"][offered] - 1e-12)
-    # public red lines cap every offer, whoever makes it (docs/model.md §4.3)
+    # public red lines cap every offer, whoever makes it, once announced (docs/model.md §4.3)
     for line in spec.politics.red_lines:
         if line.issue in issues:
-            values = table[f"offer_{line.issue}"][offered]
+            values = table[f"offer_{line.issue}"][
+                offered & (table["round"] >= line.announced_round)
+            ]
             crossed = values > line.bound if line.breached_when == "above" else values < line.bound
             assert not crossed.any(), f"an offer crosses the red line on {line.issue}"
 
@@ -384,3 +386,16 @@ def test_invariants_hold_without_breakdown_with_floors_and_tit_for_tat():
     sc, model, table, summary = simulate(overrides, seeds)
     check_run(sc, model, table, summary, seeds)
     assert (table["us_reservation"] == 0.45).any()  # the floor binds somewhere
+
+
+def test_a_red_line_caps_offers_from_the_round_it_is_announced_not_before():
+    data = copy.deepcopy(baseline_data())
+    data["politics"]["red_lines"] = [
+        {"issue": "defense_budget", "bound": 2.5, "breached_when": "above", "announced_round": 4}
+    ]
+    model = NegotiationModel(scenario_from_mapping(data, "<red line>"), seeds=range(300)).run()
+    table = round_table(model)
+    offered = ~np.isnan(table["offer_defense_budget"])
+    above = offered & (table["offer_defense_budget"] > 2.5 + 1e-9)
+    assert above[table["round"] < 4].sum() > 50  # the US asks for more before it hears the line
+    assert not above[table["round"] >= 4].any()

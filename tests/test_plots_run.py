@@ -223,7 +223,20 @@ def test_plot_sends_a_sweep_directory_to_the_sweep_charts(capsys, runs, tmp_path
     (sweep / "runs").mkdir(parents=True)
     code, _, err = cli(capsys, "plot", sweep)
     assert code == 2 and "has no manifest.json" in err
-    (sweep / "manifest.json").write_text(json.dumps({"format": 1}))
+    manifest = {  # the fields every reader relies on (negosim.sweep.integrity)
+        "format": 1,
+        "identity": "0" * 64,
+        "experiment": {"name": "stand-in"},
+        "scenario": {},
+        "design": {"method": "grid", "parameters": [], "points": 1},
+        "replicates": 1,
+        "total_runs": 1,
+        "rounds": 1,
+        "chunk_runs": 1,
+        "chunks": 1,
+        "keep": {},
+    }
+    (sweep / "manifest.json").write_text(json.dumps(manifest))
     monkeypatch.setattr(command, "sweep_drawer", lambda: None)
     code, _, err = cli(capsys, "plot", sweep)
     assert code == 2 and "no sweep charts" in err

@@ -436,3 +436,11 @@ def test_column_units_come_from_the_saved_metadata(grid):
     assert files.column("runs", "final_tariff").unit == "% ad valorem"
     assert files.column("rounds", "approval").unit == "share 0-1"
     assert pd.api.types.is_float_dtype(grid.runs["final_tariff"])
+
+
+def test_charts_drawn_on_two_cores_are_the_same_files_as_drawn_on_one(grid, tmp_path):
+    serial = draw_all(grid, tmp_path / "one", "png", workers=1)
+    forked = draw_all(grid, tmp_path / "two", "png", workers=2)
+    assert [p.name for p in forked] == [p.name for p in serial] and len(serial) >= 8
+    for a, b in zip(serial, forked, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name

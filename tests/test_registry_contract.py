@@ -212,7 +212,7 @@ def test_event_kind_round_trips_through_a_scenario_file_and_acts(name: str) -> N
     assert [e.model_dump() for e in scenario.spec.events] == [event]
     # the event changes the world it says it acts on, and only from its round on
     world = _world(3)
-    grid = NegotiationModel(scenario, seeds=[0], rounds=1).tables.grid
+    grid = NegotiationModel(scenario, seeds=[0], rounds=3).tables.grid  # the event in the run
     after = kind.apply(world, kind.example, grid)
     changed = {
         field

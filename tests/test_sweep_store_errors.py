@@ -514,7 +514,7 @@ def test_files_that_are_not_experiments(tmp_path, text, needle):
 
 
 def test_an_unreadable_experiment_path(tmp_path, capsys):
-    with pytest.raises(ScenarioError, match="cannot read"):
+    with pytest.raises(ScenarioError, match="file not found"):  # as for a scenario
         load_experiment(tmp_path / "missing.yaml")
     code, _, err = cli(capsys, "sweep", tmp_path / "missing.yaml", "--no-progress")
     assert code == 2 and "missing.yaml" in err

@@ -34,9 +34,9 @@ from negosim.core.protocol import (
 from negosim.core.rng import Purpose, uniform, uniforms
 from negosim.core.state import BatchState, initial_state
 from negosim.core.treaty import check_red_lines, enter_into_force, reopened
-from negosim.core.utility import UtilityTables, build_tables
+from negosim.core.utility import UtilityTables, build_tables, red_line_masks
 from negosim.mesa_conventions import UNSET, RngLike, RunCollector, Unset, replicate_seeds
-from negosim.scenario import Scenario
+from negosim.scenario import Scenario, check_run
 from negosim.schema import EventSpec
 
 F64 = NDArray[np.float64]
@@ -106,6 +106,7 @@ class NegotiationModel(mesa.Model):
             )
         spec = scenario.spec
         seed_list = replicate_seeds(spec.seed, seeds, rng)
+        check_run(scenario, rounds, seed_list)  # overrides are checked as the file is
         super().__init__(rng=seed_list[0])
         self.spec = spec
         self.rounds = rounds or spec.protocol.rounds
@@ -139,7 +140,7 @@ class NegotiationModel(mesa.Model):
         )
         self.history: list[RoundRecord] = []
         self._admissible: tuple[int, tuple[list[Admissible], I64]] | None = None
-        self._restrictions: dict[bytes, Admissible] = {}  # by (leader, package in force)
+        self._restrictions: dict[bytes, Admissible] = {}  # (leader, in force, lines announced)
         self.running = True
 
     # -- the month ---------------------------------------------------------------------
@@ -259,7 +260,7 @@ class NegotiationModel(mesa.Model):
         self._record_offer(rec, side, active, b, g, reason, agreed, ratified)
 
     def admissible(self) -> tuple[list[Admissible], I64]:
-        """Admissible packages per replicate: linkage floors and red lines (§4.3).
+        """Admissible packages per replicate: linkage floors and the red lines announced (§4.3).
 
         One restriction per distinct (leader type, package in force) among the replicates at
         the table; computed once a month. Replicates not at the table share the first row's.
@@ -274,9 +275,12 @@ class NegotiationModel(mesa.Model):
         # Distinct rows in lexicographic order, as np.unique(axis=0) but coded per column.
         coded, index = group_keys(*rows.T)
         unique = coded.astype(np.int64)
+        lines = self.spec.politics.red_lines  # those announced so far cap the offers
+        announced = bytes(line.announced_round <= self.steps for line in lines)
+        red_lines = red_line_masks(tables.grid, self.spec, self.steps)
         restrictions = []
         for row in unique:
-            key = row.tobytes()
+            key = row.tobytes() + announced
             if key not in self._restrictions:
                 self._restrictions[key] = Admissible.of(
                     tables.grid,
@@ -286,7 +290,7 @@ class NegotiationModel(mesa.Model):
                         row[1:],
                         tables.linkage_japan,
                         tables.linkage_us,
-                        tables.red_lines,
+                        red_lines,
                     ),
                 )
             restrictions.append(self._restrictions[key])

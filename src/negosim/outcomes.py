@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from negosim.columns import check_recorded, declared_for
+from negosim.columns import check_finite, check_recorded, declared_for
 from negosim.columns.arrow import frame
 from negosim.columns.table import FINAL_STATUS
 from negosim.core.admissible import Admissible
@@ -52,7 +52,9 @@ def round_table(model: NegotiationModel) -> Columns:
         table[name] = np.stack([rec.columns[name] for rec in history], axis=1).reshape(-1)
     events = np.array(["; ".join(rec.events) for rec in history], dtype=object)
     table["events"] = np.tile(events, n)
-    check_recorded(table, declared_for(model, "round"), "per-round table")
+    columns = declared_for(model, "round")
+    check_recorded(table, columns, "per-round table")
+    check_finite(table, columns, "per-round table", f"scenario '{model.spec.name}'")
     return table
 
 
@@ -166,7 +168,9 @@ def summarize(model: NegotiationModel) -> Columns:
     )
     for level in range(state.months_at_level.shape[1]):
         summary[f"months_at_level_{level}"] = state.months_at_level[:, level].copy()
-    check_recorded(summary, declared_for(model, "run"), "per-run summary")
+    columns = declared_for(model, "run")
+    check_recorded(summary, columns, "per-run summary")
+    check_finite(summary, columns, "per-run summary", f"scenario '{model.spec.name}'")
     return summary
 
 

@@ -1,14 +1,21 @@
 """Writing a run's results: a columnar per-round table and a self-describing summary.json.
 
 Files are written atomically (a temporary name in the same directory, then a rename), so an
-interrupted run never leaves a half-written file under the final name.
+interrupted run never leaves a half-written file under the final name; each file is
+``fsync``ed before its rename and its directory after, so a file under its final name also
+survives the machine going down (a rename alone may reach the disk before the data).
+A run's directory (``negosim run --out DIR``) is written whole in a staging directory
+beside DIR and swapped into place (:func:`run_directory`): DIR is complete or absent.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import platform
+import shutil
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -21,7 +28,9 @@ import numpy as np
 from negosim.columns import Column, python_rows
 from negosim.outcomes import Columns
 from negosim.provenance import code_identity, command_line
-from negosim.scenario import Scenario
+from negosim.results_lock import LOCK_NAME, ResultsBusyError, results_lock
+from negosim.scenario import Scenario, ScenarioError
+from negosim.scenario.problems import Problem
 
 
 @contextmanager
@@ -34,11 +43,37 @@ def atomic_path(final: Path) -> Iterator[Path]:
         os.close(fd)
         yield Path(tmp)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; results are for sharing
+        fsync_file(Path(tmp))
         os.replace(tmp, final)
     except BaseException:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
         raise
+    fsync_directory(final.parent)
+
+
+def fsync_file(path: Path) -> None:
+    """Push ``path``'s data to the disk (whoever wrote it, through whatever handle)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_directory(path: Path) -> None:
+    """Push ``path``'s entries (a rename into it) to the disk; a no-op where unsupported."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:  # e.g. Windows cannot open a directory
+        return
+    try:
+        os.fsync(fd)
+    except OSError as err:  # some file systems refuse fsync on a directory
+        if err.errno not in (errno.EINVAL, errno.EBADF, errno.ENOTSUP):
+            raise
+    finally:
+        os.close(fd)
 
 
 def _umask() -> int:
@@ -185,3 +220,143 @@ def write_summary_json(
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     return path
+
+
+# --- a run's directory: complete or absent ---------------------------------------------------
+
+#: What ``negosim run --out DIR`` and the commands reading DIR put there; anything else in a
+#: directory is the user's, and DIR is never replaced over it.
+RUN_ENTRIES = frozenset(
+    {"summary.json", "rounds.parquet", "rounds.csv", "explanation.json", "figures", "report.html"}
+)
+_RUN_MARKERS = ("summary.json", "rounds.parquet", "rounds.csv")
+
+
+class RunOutError(ScenarioError):
+    """``--out DIR`` cannot take a run's output (a file, a foreign directory, no access).
+
+    A bad input of the command like a bad scenario file, refused the same way (exit 2).
+    """
+
+    def __init__(self, out: Path, message: str) -> None:
+        super().__init__([Problem(f"--out {out}", None, "", message)])
+
+
+def _own(name: str) -> bool:
+    """Whether ``name`` is one of negosim's own hidden files (a temporary name, the lock)."""
+    return name == LOCK_NAME or (name.startswith(".") and name.endswith(".tmp"))
+
+
+def check_run_out(out: Path | None) -> None:
+    """Refuse at once an ``--out`` that the run could not fill (before the run starts).
+
+    DIR may be absent, empty, or hold a previous run's output, which the new run replaces
+    whole (figures and a report drawn from it too: they described the old run). A file, a
+    directory holding anything else (a sweep's results, the user's files), the current
+    directory, and a place negosim cannot write are refused with what to do instead.
+    """
+    if out is None:
+        return
+    target = Path(os.path.realpath(out))
+    if out.exists() and not out.is_dir():
+        raise RunOutError(out, "is an existing file; name a directory (it is created)")
+    cwd = Path.cwd().resolve()
+    if target == cwd or target in cwd.parents:
+        raise RunOutError(
+            out,
+            "is the current directory (or holds it), which a run's output "
+            "replaces whole; name a subdirectory, e.g. --out out/run1",
+        )
+    if target.is_dir():
+        names = sorted(p.name for p in target.iterdir() if not _own(p.name))
+        if names and not any(name in names for name in _RUN_MARKERS):
+            what = "a sweep's results" if "manifest.json" in names else "no run's output"
+            raise RunOutError(
+                out,
+                f"is a non-empty directory holding {what} "
+                f"({', '.join(names[:4])}{', …' if len(names) > 4 else ''}); a run writes its "
+                "directory whole, so name a new or empty directory",
+            )
+        foreign = [name for name in names if name not in RUN_ENTRIES]
+        if foreign:
+            raise RunOutError(
+                out,
+                f"holds a previous run's output and also {', '.join(foreign[:4])}, "
+                "which negosim did not write; the new run replaces the directory whole, so "
+                "move those files or name another directory",
+            )
+    existing = target
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise RunOutError(out, f"{existing} is a file, so the directory cannot be made")
+    try:  # a real write, not os.access: root passes that, a read-only mount does not
+        os.rmdir(tempfile.mkdtemp(prefix=".negosim-probe.", suffix=".tmp", dir=existing))
+    except OSError as err:
+        raise RunOutError(out, f"cannot write in {existing} ({err.strerror or err})") from None
+
+
+@contextmanager
+def run_directory(out: Path, command: Sequence[str] | None = None) -> Iterator[Path]:
+    """Yield an empty staging directory beside ``out``; on success it becomes ``out``.
+
+    The staging directory is swapped with the old ``out`` in one atomic rename
+    (``renameat2(RENAME_EXCHANGE)`` on Linux; elsewhere two renames, between which ``out`` is
+    briefly absent), then the old one is removed: ``out`` never mixes two runs' files. Two
+    runs into one ``out`` are ordered by a lock beside it, and a sweep writing there by the
+    directory's own lock; staging directories left by a killed run are removed first.
+    """
+    target = Path(os.path.realpath(out))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lock = target.parent / f".{target.name}{LOCK_NAME}"
+    try:
+        with results_lock(lock, f"--out {out}", command):
+            for stale in target.parent.glob(f".{target.name}.*.tmp"):
+                if stale.is_dir():
+                    shutil.rmtree(stale, ignore_errors=True)
+            check_run_out(out)
+            staging = Path(
+                tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            )
+            try:
+                yield staging
+                os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700
+                fsync_directory(staging)
+                _swap_in(staging, target, out, command)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)  # the old output, after a swap
+    except ResultsBusyError as err:
+        raise RunOutError(out, str(err).removeprefix(f"--out {out} ")) from None
+
+
+def _swap_in(staging: Path, target: Path, out: Path, command: Sequence[str] | None) -> None:
+    if not target.exists():
+        os.rename(staging, target)
+    else:
+        with results_lock(target / LOCK_NAME, f"--out {out}", command):
+            check_run_out(out)
+            if not _exchange(staging, target):
+                aside = staging.with_name(staging.name.removesuffix(".tmp") + ".old.tmp")
+                os.rename(target, aside)
+                os.rename(staging, target)
+                shutil.rmtree(aside, ignore_errors=True)
+    fsync_directory(target.parent)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2``); False where that is unavailable."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):  # a file system without it
+        return False
+    raise OSError(code, os.strerror(code), str(second))

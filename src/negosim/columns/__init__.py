@@ -9,7 +9,9 @@
 
 from negosim.columns.declared import (
     Column,
+    NonFiniteResultError,
     UndeclaredColumnError,
+    check_finite,
     check_recorded,
     declared,
     declared_for,
@@ -21,7 +23,9 @@ from negosim.columns.encoding import Encoded, encode, field_metadata, python_row
 __all__ = [
     "Column",
     "Encoded",
+    "NonFiniteResultError",
     "UndeclaredColumnError",
+    "check_finite",
     "check_recorded",
     "declared",
     "declared_for",

@@ -18,13 +18,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
+import numpy as np
+
 from negosim.columns.table import ISSUE_UNIT, LEADER_TYPES, TEMPLATES, Template
-from negosim.scenario import Scenario
+from negosim.scenario import Problem, Scenario, ScenarioError
 from negosim.schema import COERCION_LEVELS as LEVELS
 from negosim.schema import ScenarioSpec
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from negosim.model import NegotiationModel
 
@@ -184,3 +186,39 @@ def check_recorded(recorded: Iterable[str], columns: Sequence[Column], what: str
         raise UndeclaredColumnError(
             f"{what}: {'; '.join(parts)} (declare every column in negosim/columns/table.py)"
         )
+
+
+class NonFiniteResultError(ScenarioError):
+    """A recorded number is NaN where its column declares no missing value, or infinite.
+
+    A :class:`ScenarioError`: what drives a run there is the scenario's numbers, and the
+    command line reports it as it reports any bad input (exit 2, no traceback).
+    """
+
+
+def check_finite(
+    table: Mapping[str, object], columns: Sequence[Column], what: str, source: str
+) -> None:
+    """Raise unless every float column of ``table`` is finite (NaN only where declared).
+
+    The end of every run goes through here, so a parameter that drives a result to NaN or
+    infinity stops the run with the column's name instead of reaching a file as a number.
+    A column that declares a missing value (``missing``) may hold NaN; none may hold ±inf.
+    """
+    nullable = {c.name for c in columns if c.nullable}
+    bad = []
+    for name, values in table.items():
+        array = np.asarray(values)
+        if array.dtype.kind != "f" or np.isfinite(array).all():
+            continue
+        wrong = np.isinf(array) if name in nullable else ~np.isfinite(array)
+        if wrong.any():
+            first = int(np.flatnonzero(wrong)[0])
+            bad.append(f"{name} ({int(wrong.sum())} of {array.size} rows, e.g. {array[first]})")
+    if bad:
+        message = (
+            f"{what}: not a finite number in {'; '.join(bad)}: the scenario's parameters "
+            "drove the model outside the numbers it computes with; check the values these "
+            "columns depend on (docs/columns.md), or report it as a bug"
+        )
+        raise NonFiniteResultError([Problem(source, None, "", message)])

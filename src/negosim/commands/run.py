@@ -43,13 +43,14 @@ def _run(args: argparse.Namespace) -> int:
     from negosim.model import NegotiationModel
     from negosim.outcome_space import outcome_spaces
     from negosim.outcomes import round_table, summarize
-    from negosim.results import write_summary_json, write_table
+    from negosim.results import check_run_out, run_directory, write_summary_json, write_table
     from negosim.scenario import load_scenario
 
     scenario = load_scenario(readable_file(args.config))
     seed = args.seed if args.seed is not None else scenario.spec.seed
     if (refused := explain.refuse(args, scenario.spec.protocol.rounds)) is not None:
         return refused
+    check_run_out(args.out)  # before the run; written whole after it, or not at all
     model = NegotiationModel(scenario, seeds=[seed], rounds=args.rounds).run()
     summary = summarize(model)
     story = account(model, summary)
@@ -62,18 +63,19 @@ def _run(args: argparse.Namespace) -> int:
     else:
         print(story, end="")
     if args.out is not None:
-        table = write_table(round_table(model), args.out / "rounds", declared_for(model, "round"))
-        path = write_summary_json(
-            args.out / "summary.json",
-            scenario,
-            [seed],
-            model.rounds,
-            summary,
-            table,
-            declared_for(model, "run"),
-            outcome_spaces(model),
-            command=args.argv,
-            account=[story],
-        )
-        explain.wrote(args, model, table, path)
+        with run_directory(args.out, args.argv) as tmp:
+            table = write_table(round_table(model), tmp / "rounds", declared_for(model, "round"))
+            path = write_summary_json(
+                tmp / "summary.json",
+                scenario,
+                [seed],
+                model.rounds,
+                summary,
+                table,
+                declared_for(model, "run"),
+                outcome_spaces(model),
+                command=args.argv,
+                account=[story],
+            )
+        explain.wrote(args, model, args.out / table.name, args.out / path.name)
     return ExitCode.OK

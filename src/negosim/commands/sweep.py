@@ -78,7 +78,7 @@ def _sweep(args: argparse.Namespace) -> int:
 
     from negosim.sweep import load_experiment, load_sweep, run_sweep
     from negosim.sweep.report import report_and_files
-    from negosim.sweep.store import SweepDirectoryError
+    from negosim.sweep.store import SweepDirectoryError, SweepWriteError
 
     experiment = load_experiment(readable_file(args.experiment))
     out = args.out or Path("runs") / experiment.spec.name
@@ -95,9 +95,9 @@ def _sweep(args: argparse.Namespace) -> int:
             progress=not args.no_progress,
             command=args.argv,
         )
-    except SweepDirectoryError as err:
+    except (SweepDirectoryError, SweepWriteError) as err:  # refused (2); a write failed (1)
         print(f"negosim sweep: {err}", file=sys.stderr)
-        return ExitCode.USAGE
+        return ExitCode.FAILURE if isinstance(err, SweepWriteError) else ExitCode.USAGE
     except KeyboardInterrupt as err:
         status = interrupted(err)
         print(

@@ -256,11 +256,19 @@ def us_contributions(grid: OutcomeGrid, spec: ScenarioSpec, pref: Preference) ->
     return tuple(parts)
 
 
-def red_line_masks(grid: OutcomeGrid, spec: ScenarioSpec) -> tuple[NDArray[np.bool_], ...]:
-    """Per issue, the levels on the right side of every public red line (model.md §4.3)."""
+def red_line_masks(
+    grid: OutcomeGrid, spec: ScenarioSpec, round_index: int | None = None
+) -> tuple[NDArray[np.bool_], ...]:
+    """Per issue, the levels on the right side of every public red line (model.md §4.3).
+
+    With ``round_index``, only the lines announced by that round (``announced_round`` ≤
+    it): a line caps the offers from the month it is announced, not before.
+    """
     masks = [np.ones(len(axis.values), dtype=bool) for axis in grid.axes]
     names = [axis.name for axis in grid.axes]
     for line in spec.politics.red_lines:
+        if round_index is not None and line.announced_round > round_index:
+            continue
         if line.issue in names:
             k = names.index(line.issue)
             masks[k] &= red_line_mask(grid.axes[k].values, line.bound, line.breached_when)

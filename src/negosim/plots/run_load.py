@@ -136,11 +136,14 @@ def _is_issue_offer(column: str) -> bool:
 
 def _summary(root: Path) -> dict[str, Any]:
     path = root / "summary.json"
+    again = f"the file is damaged: re-run `negosim run CONFIG --out {root}`"
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as err:
+        raise RunDirectoryError(f"{path}: not UTF-8 text (byte {err.start}); {again}") from None
     except json.JSONDecodeError as err:
         raise RunDirectoryError(
-            f"{path}: not valid JSON (line {err.lineno}: {err.msg}); was the run interrupted?"
+            f"{path}: not valid JSON (line {err.lineno}: {err.msg}); {again}"
         ) from None
     if not isinstance(document, dict):
         raise RunDirectoryError(f"{path}: expected a JSON object, found {type(document).__name__}")
@@ -149,8 +152,13 @@ def _summary(root: Path) -> dict[str, Any]:
         raise RunDirectoryError(
             f"{path}: lacks {', '.join(absent)}; is this a summary written by `negosim run --out`?"
         )
-    if not document["runs"]:
-        raise RunDirectoryError(f"{path}: holds no runs")
+    runs, scenario = document["runs"], document["scenario"]
+    if not isinstance(runs, list) or not runs:
+        raise RunDirectoryError(f"{path}: 'runs' holds no runs; {again}")
+    if not all(isinstance(run, dict) and isinstance(run.get("seed"), int) for run in runs):
+        raise RunDirectoryError(f"{path}: a run in 'runs' has no whole-number 'seed'; {again}")
+    if not isinstance(scenario, dict) or not isinstance(scenario.get("resolved") or {}, dict):
+        raise RunDirectoryError(f"{path}: 'scenario' is not the record of a scenario; {again}")
     return document
 
 

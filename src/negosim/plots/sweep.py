@@ -21,6 +21,7 @@ from typing import Final
 import yaml
 from matplotlib.figure import Figure
 
+from negosim.plots.parallel import draw_jobs
 from negosim.plots.style import house_style
 from negosim.plots.sweep_agreement import agreement_chart
 from negosim.plots.sweep_distributions import distribution_chart
@@ -162,16 +163,23 @@ def _sobol(sweep: Sweep, outcome: str, files: SweepFiles) -> Callable[[], Figure
     return draw
 
 
-def draw_all(sweep: Sweep, out: Path, fmt: str = "png") -> list[Path]:
-    """Draw every chart of ``sweep`` into ``out`` as ``sweep-<chart>.<fmt>``; the paths."""
+def draw_all(sweep: Sweep, out: Path, fmt: str = "png", workers: int | None = None) -> list[Path]:
+    """Draw every chart of ``sweep`` into ``out`` as ``sweep-<chart>.<fmt>``; the paths.
+
+    The charts are drawn on ``workers`` cores (default: all; :mod:`negosim.plots.parallel`).
+    """
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r}: choose one of {', '.join(FORMATS)}")
     out = Path(out)
-    written = []
-    for stem, draw in charts(sweep):
-        fig = draw()
-        if fig is None:
-            continue
-        with house_style():
-            written.append(save(fig, out / f"sweep-{stem}.{fmt}", fmt))
-    return written
+
+    def job(stem: str, draw: Callable[[], Figure | None]) -> Callable[[], Path | None]:
+        def run() -> Path | None:
+            fig = draw()
+            if fig is None:
+                return None
+            with house_style():
+                return save(fig, out / f"sweep-{stem}.{fmt}", fmt)
+
+        return run
+
+    return draw_jobs([job(stem, draw) for stem, draw in charts(sweep)], workers)

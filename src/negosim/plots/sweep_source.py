@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from negosim.sweep.integrity import damaged_chunks, damaged_chunks_error, read_parameters
 from negosim.sweep.load import Sweep
 from negosim.sweep.store import FORMAT
 
@@ -120,7 +121,7 @@ class SweepFiles:
     @cached_property
     def parameters(self) -> dict[str, np.ndarray]:
         """Each varied parameter's value at every point (index = point)."""
-        frame = pq.read_table(self.root / "parameters.parquet").to_pydict()
+        frame = read_parameters(self.root, self.manifest).to_pydict()
         order = np.argsort(np.asarray(frame["point"]))
         return {
             name: np.asarray(values, dtype=object)[order]
@@ -233,6 +234,10 @@ def open_files(sweep: Sweep) -> SweepFiles:
         raise SweepPlotError(f"{sweep.root}: no parameters.parquet (not a sweep directory)")
     keeps_rounds = sweep.manifest.get("keep", {}).get("rounds", "all") != "none"
     chunks = _done(sweep.root, keeps_rounds)
+    read_parameters(sweep.root, sweep.manifest)  # a damaged table is named before any chart
+    damaged = damaged_chunks(sweep.root, sweep.manifest, set(chunks))
+    if damaged:  # checked from the footers here, so no chart meets a damaged file
+        raise damaged_chunks_error(sweep.root, sweep.manifest, damaged)
     if not chunks:
         raise SweepPlotError(
             f"{sweep.root}: no finished chunk yet (runs/ holds no part-*.parquet); "

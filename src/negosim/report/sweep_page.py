@@ -6,7 +6,6 @@ the parameter table, the runs, and the charts of ``negosim plot`` drawn from the
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -50,8 +49,8 @@ def sweep_report(root: Path) -> str:
     from negosim.sweep import load_sweep
     from negosim.sweep.stats import agreement_table, distribution_table
 
-    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
-    sweep = load_sweep(root)
+    sweep = load_sweep(root)  # the manifest checked: a damaged one is named, not a traceback
+    manifest = sweep.manifest
     sections: list[tuple[str, str]] = [("Provenance", key_values(provenance(manifest)))]
     if not sweep.complete:
         sections[0] = (

@@ -13,6 +13,7 @@ from negosim.scenario.loader import (
 )
 from negosim.scenario.overrides import apply_overrides, leaf_paths
 from negosim.scenario.problems import Problem, ScenarioError
+from negosim.scenario.run_length import check_run
 from negosim.schema import ScenarioSpec
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "ScenarioError",
     "ScenarioSpec",
     "apply_overrides",
+    "check_run",
     "leaf_paths",
     "load_scenario",
     "load_scenario_text",

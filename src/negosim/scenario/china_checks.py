@@ -11,6 +11,10 @@ from negosim.schema import ScenarioSpec
 
 THRESHOLD_COUNT = 5
 COERCION_LEVELS = 6  # China's coercion levels 0..5
+#: Largest monthly rate of sea entries or airspace violations: the Poisson tables stop at
+#: core.observables.POISSON_SUPPORT (80) counts, which a rate of 20 exceeds with
+#: probability below 1e-20 (the calibrated rates are at most 5).
+MAX_RATE = 20.0
 
 
 def check_china(spec: ScenarioSpec, r: Reporter) -> None:
@@ -82,10 +86,12 @@ def check_china(spec: ScenarioSpec, r: Reporter) -> None:
             )
         is_probability = name == "presence_probability"
         for index, value in enumerate(values):
-            if value < 0 or (is_probability and value > 1):
+            if value < 0 or value > (1 if is_probability else MAX_RATE):
                 r.add(
                     f"{path}.{index}",
                     "out of range",
                     num(value),
-                    "a number in [0, 1]" if is_probability else "a number ≥ 0",
+                    "a number in [0, 1]"
+                    if is_probability
+                    else f"a number in [0, {num(MAX_RATE)}] (a monthly count's mean)",
                 )

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from negosim.scenario.limits import check_numbers, decode, read_limited
 from negosim.scenario.overlay import EXTENDS, ReadChain, SourceFile, read_chain
 from negosim.scenario.problems import Problem, Reporter, ScenarioError, short_repr
 from negosim.scenario.resolve import resolve
@@ -49,6 +50,18 @@ class Scenario:
     sha256: str
     chain: tuple[SourceFile, ...] = ()
     data: Mapping[str, Any] | None = field(default=None, hash=False)
+    #: Where each dotted path was written: (file, line); empty for a mapping.
+    where: Mapping[str, tuple[str, int]] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def lines(self) -> dict[str, int]:
+        """Dotted path -> the line that wrote it (for problems found after loading)."""
+        return {path: line for path, (_, line) in self.where.items()}
+
+    @property
+    def line_sources(self) -> dict[str, str]:
+        """Dotted path -> the file that wrote it (a base, for an inherited value)."""
+        return {path: source for path, (source, _) in self.where.items()}
 
     @property
     def issue_names(self) -> tuple[str, ...]:
@@ -70,14 +83,8 @@ class Scenario:
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     """Read, merge, check and resolve the scenario file at ``path``; raise ScenarioError."""
     source = str(path)
-    raw = _read_bytes(Path(path), source)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise ScenarioError(
-            [Problem(source, line, "", f"not UTF-8 text (byte {raw[err.start]:#04x})")]
-        ) from None
+    raw = read_limited(Path(path), source)
+    text = decode(raw, source)
     here = Path(path)
     return _from_chain(read_chain(text, raw, source, here.parent, (here.resolve(),)), source)
 
@@ -129,19 +136,6 @@ def validate_file(path: str | os.PathLike[str]) -> list[Problem]:
     return []
 
 
-def _read_bytes(path: Path, source: str) -> bytes:
-    """Read the file's bytes, or raise a ScenarioError saying plainly why they cannot be."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        message = "file not found"
-    except IsADirectoryError:
-        message = "is a directory, not a scenario file"
-    except OSError as err:
-        message = f"cannot read file: {err.strerror or err}"
-    raise ScenarioError([Problem(source, None, "", message)])
-
-
 def _from_chain(chain: ReadChain, source: str) -> Scenario:
     """Shared path of file and string loading: the merged chain, checked and hashed."""
     if not chain.ok:
@@ -162,7 +156,7 @@ def _from_chain(chain: ReadChain, source: str) -> Scenario:
         joined = "\n".join(f.sha256 for f in chain.chain)
         sha = hashlib.sha256(joined.encode("ascii")).hexdigest()
     data = chain.data if isinstance(chain.data, dict) else None
-    return Scenario(spec, source, own.text, sha, tuple(chain.chain), data)
+    return Scenario(spec, source, own.text, sha, tuple(chain.chain), data, dict(chain.lines))
 
 
 def _check(data: object, reporter: Reporter) -> ScenarioSpec | None:
@@ -183,10 +177,13 @@ def _check(data: object, reporter: Reporter) -> ScenarioSpec | None:
             describe(ScenarioSpec),
         )
         return None
+    numbers_ok = check_numbers(data, reporter)
     try:
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as err:
         report_validation_error(err, reporter)
+        return None
+    if not numbers_ok:  # the semantic checks would compute with them
         return None
     before = len(reporter.problems)
     check_semantics(spec, reporter)

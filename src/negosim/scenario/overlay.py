@@ -26,7 +26,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from negosim.scenario.problems import Problem, join_path, short_repr
+from negosim.scenario.limits import decode, read_limited
+from negosim.scenario.problems import Problem, ScenarioError, join_path, short_repr
 from negosim.scenario.yaml_lines import parse_yaml
 
 EXTENDS = "extends"
@@ -129,15 +130,10 @@ def _read_base(
         reason = "is a directory" if path.is_dir() else "not found"
         return problem(f"base scenario {reason}: {shown}", repr(target), "an existing file")
     try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8")
-    except OSError as err:
-        return problem(f"cannot read base scenario {shown}: {err.strerror or err}", repr(target))
-    except UnicodeDecodeError as err:
-        at = raw[: err.start].count(b"\n") + 1
-        failed.problems.append(
-            Problem(shown, at, "", f"not UTF-8 text (byte {raw[err.start]:#04x})")
-        )
+        raw = read_limited(path, shown)
+        text = decode(raw, shown)
+    except ScenarioError as err:
+        failed.problems.extend(err.problems)
         return failed
     return read_chain(text, raw, shown, resolved.parent, (*seen, resolved))
 

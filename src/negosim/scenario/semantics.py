@@ -19,6 +19,7 @@ from negosim.scenario.china_checks import check_china
 from negosim.scenario.politics_checks import check_election_month
 from negosim.scenario.problems import Reporter, did_you_mean, num
 from negosim.scenario.registry_checks import check_registries
+from negosim.scenario.run_length import check_run_length
 from negosim.scenario.scales import check_scales
 from negosim.schema import (
     IssueSpec,
@@ -66,8 +67,8 @@ def _weight_blocks(spec: ScenarioSpec) -> Iterator[tuple[str, USSpec | LeaderTyp
 
 
 def _has_range(issue: IssueSpec) -> bool:
-    """Whether min < max, the precondition of every other range check."""
-    return issue.min < issue.max
+    """Whether min < max on a countable grid, the precondition of every other range check."""
+    return issue.min < issue.max and math.isfinite((issue.max - issue.min) / issue.step)
 
 
 def grid_points(issue: IssueSpec) -> int:
@@ -79,6 +80,14 @@ def _check_issues(spec: ScenarioSpec, r: Reporter) -> None:
     """Each issue's own geometry: range, step, status quo, threat point, level labels."""
     for name, issue in spec.issues.items():
         base = f"issues.{name}"
+        if issue.min < issue.max and not _has_range(issue):
+            r.add(
+                f"{base}.step",
+                "too small a step: the range holds more steps than can be counted",
+                num(issue.step),
+                f"a step of at least {num((issue.max - issue.min) / GRID_LIMIT)}",
+            )
+            continue
         if not _has_range(issue):
             r.add(
                 f"{base}.max",
@@ -245,7 +254,6 @@ def _check_politics(spec: ScenarioSpec, r: Reporter) -> None:
                 None,
                 ", ".join(declared),
             )
-    rounds = spec.protocol.rounds
     for index, line in enumerate(politics.red_lines):
         base = f"politics.red_lines.{index}"
         if line.issue not in spec.issues:
@@ -254,13 +262,6 @@ def _check_politics(spec: ScenarioSpec, r: Reporter) -> None:
                 "not a declared issue" + did_you_mean(line.issue, declared),
                 repr(line.issue),
                 ", ".join(declared),
-            )
-        elif spec.issues[line.issue].enabled and line.announced_round > rounds:
-            r.add(
-                f"{base}.announced_round",
-                "announced after the last round",
-                str(line.announced_round),
-                f"an integer in [0, {rounds}] (protocol.rounds)",
             )
     leaders = list(politics.leader_types)
     leader = politics.leader
@@ -319,14 +320,7 @@ def _check_protocol(spec: ScenarioSpec, r: Reporter) -> None:
     deadline = spec.protocol.deadline
     if deadline is not None and deadline < 1:
         r.add("protocol.deadline", "out of range", str(deadline), "an integer ≥ 1")
-    for index, event in enumerate(spec.events):
-        if event.round > rounds:
-            r.add(
-                f"events.{index}.round",
-                "after the last round",
-                str(event.round),
-                f"an integer in [1, {rounds}] (protocol.rounds)",
-            )
+    check_run_length(spec, r, rounds)
 
 
 # --- resolution -----------------------------------------------------------------------------

@@ -40,7 +40,6 @@ TYPE_ERRORS = {
     "tuple_type",
     "model_type",
     "model_attributes_type",
-    "finite_number",
     "none_required",
 }
 RANGE_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
@@ -100,6 +99,9 @@ def _report_one(detail: ErrorDetails, reporter: Reporter, root: type[BaseModel])
         reporter.add(
             path, f"wrong number of items ({ctx.get('actual_length', '?')})", given, allowed
         )
+    elif kind == "finite_number":
+        finite = (allowed or "a number").replace("a number", "a finite number", 1)
+        reporter.add(path, "must be a finite number: NaN and infinities are refused", given, finite)
     elif kind in TYPE_ERRORS:
         reporter.add(path, "wrong type", given, allowed)
     else:

@@ -13,12 +13,39 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from negosim.scenario.limits import MAX_VALUES, screen
 from negosim.scenario.problems import Problem, join_path, short_repr
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
-# Aliases can make a small file describe an exponentially large tree ("billion laughs");
-# stop mapping positions after this many nodes rather than hang.
-MAX_NODES = 200_000
+# The limits' screening bounds the expanded tree; this bound only keeps the walk finite.
+MAX_NODES = 4 * MAX_VALUES
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    """A date or time, or a YAML error at its line (PyYAML raises a bare ValueError)."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError) as err:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"not a valid date or time {node.value!r} ({err})", node.start_mark
+        ) from None
+
+
+class _SafeLoader(yaml.SafeLoader):
+    """Python's safe loader, with impossible dates reported as YAML errors."""
+
+
+class _CSafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's safe loader (same data, same marks), with the same date handling."""
+
+
+for _loader in (_SafeLoader, _CSafeLoader):
+    _loader.add_constructor(TIMESTAMP_TAG, _timestamp)
+#: libyaml's safe loader when PyYAML was built with it (ten times faster), else Python's.
+FAST_LOADER: type = _CSafeLoader
+#: Up to this size a file libyaml refuses is parsed again in Python for a fuller message.
+REPARSE_BYTES = 64 * 1024
 
 
 @dataclass
@@ -34,17 +61,36 @@ class ParsedYaml:
 def parse_yaml(text: str, source: str) -> ParsedYaml:
     """Parse ``text`` with the safe loader, mapping dotted paths to 1-based key lines.
 
-    A syntax error yields one problem at the parser's line; duplicate keys yield one problem
-    each (the data then holds the last value, as PyYAML would, but ``ok`` is still set so
-    structural checks can also run and report everything at once).
+    The text is first held to the input limits (:mod:`negosim.scenario.limits`: size,
+    values with aliases expanded, depth). A syntax error yields one problem at the parser's
+    line; duplicate keys yield one problem each (the data then holds the last value, as
+    PyYAML would, but ``ok`` is still set so structural checks can also run and report
+    everything at once). libyaml parses when it is installed (ten times faster); a small
+    file that libyaml refuses is parsed again in Python, whose messages name more.
     """
     result = ParsedYaml()
-    loader = yaml.SafeLoader(text)
+    refused = screen(text, source)
+    if refused is not None:
+        result.problems.append(refused)
+        return result
+    problem = _parse_into(result, text, source, FAST_LOADER)
+    if problem is not None and len(text) <= REPARSE_BYTES:
+        result = ParsedYaml()
+        problem = _parse_into(result, text, source, _SafeLoader)
+    if problem is not None:
+        result.problems.append(problem)
+    return result
+
+
+def _parse_into(result: ParsedYaml, text: str, source: str, loader_class: type) -> Problem | None:
+    """Compose, walk and construct ``text`` into ``result``; the problem that stopped it."""
+    loader = None
     try:
+        loader = loader_class(text)
         node = loader.get_single_node()
         if node is None:
             result.ok = True
-            return result
+            return None
         walker = _Walker(source)
         walker.walk(node, "")
         result.lines = walker.lines
@@ -52,12 +98,32 @@ def parse_yaml(text: str, source: str) -> ParsedYaml:
         result.data = loader.construct_document(node)
         result.ok = True
     except yaml.MarkedYAMLError as err:
-        result.problems.append(_syntax_problem(err, source))
+        return _syntax_problem(err, source)
+    except yaml.reader.ReaderError as err:
+        return _reader_problem(err, text, source)
     except yaml.YAMLError as err:
-        result.problems.append(Problem(source, None, "", f"YAML error: {err}"))
+        return Problem(source, None, "", f"invalid YAML: {err}")
+    except (ValueError, OverflowError) as err:  # a constructor's own error (``!!float x``)
+        return Problem(source, None, "", f"invalid YAML value: {err}")
+    except RecursionError:  # the depth limit should make this unreachable
+        return Problem(source, None, "", "nested too deeply to read", None, "a shallower file")
     finally:
-        loader.dispose()
-    return result
+        if loader is not None:
+            loader.dispose()
+    return None
+
+
+def _reader_problem(err: yaml.reader.ReaderError, text: str, source: str) -> Problem:
+    """A character YAML does not allow (a control character), at its line."""
+    line = text[: err.position].count("\n") + 1 if isinstance(err.position, int) else None
+    code = err.character if isinstance(err.character, int) else ord(str(err.character)[:1] or "?")
+    return Problem(
+        source,
+        line,
+        "",
+        f"character {code:#06x} is not allowed in YAML ({err.reason or 'unprintable'})",
+        allowed="printable text; of the control characters only tab, newline and carriage return",
+    )
 
 
 def _syntax_problem(err: yaml.MarkedYAMLError, source: str) -> Problem:

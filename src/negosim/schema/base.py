@@ -20,7 +20,9 @@ EntryParameters = dict[str, float | int | bool | str]
 class Strict(BaseModel):
     """Base for every section: unknown keys are errors, values are immutable once read.
 
-    Strict mode: YAML's ``true`` is not silently read as 1.0, nor "12" as 12.
+    Strict mode: YAML's ``true`` is not silently read as 1.0, nor "12" as 12. No number may
+    be NaN or infinite (YAML's ``.nan``, ``.inf``): every number the model reads is meant
+    to be finite, and one infinity silently turns utilities, approval and offers into NaN.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)

@@ -24,7 +24,7 @@ class ChinaBeta(Strict):
 class ObservablesSpec(Strict):
     """Per-level parameters of what China's coercion looks like on the water (docs/model.md §5)."""
 
-    presence_window_days: int = Field(default=30, ge=1)
+    presence_window_days: int = Field(default=30, ge=1, le=366)
     presence_probability: list[float] = [0.95, 0.97, 0.98, 0.98, 0.98, 0.98]
     sea_entry_rate: list[float] = [1.5, 2.5, 4.5, 4.5, 4.5, 5.0]
     airspace_rate: list[float] = [0.0, 0.0, 0.01, 0.3, 0.3, 0.5]

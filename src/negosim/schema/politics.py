@@ -43,8 +43,8 @@ class WinSetSpec(Strict):
     """
 
     base_radius: float = Field(default=0.6, gt=0)
-    approval_reference: float = Field(default=0.35, gt=0, le=1)
-    approval_exponent: float = Field(default=1.5, ge=0)
+    approval_reference: float = Field(default=0.35, ge=0.01, le=1)
+    approval_exponent: float = Field(default=1.5, ge=0, le=10)
     margin_effect: float = Field(default=0.5, ge=0)
     majority_margin: float = Field(default=-0.1, ge=-1, le=1)
     ratification_noise: float = Field(default=0.03, gt=0)

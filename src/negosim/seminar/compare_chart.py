@@ -29,7 +29,8 @@ def comparison_png(current: dict[str, NDArray], baseline: dict[str, NDArray], fo
     """Six small panels: baseline in grey, current settings in blue, same bins."""
     labels = {column: (label, unit) for column, label, unit in OUTCOMES}
     with house_style():
-        fig = Figure(figsize=(12, 6.2), layout="constrained")
+        fig = Figure(figsize=(12, 6.4), layout="constrained")
+        fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))  # room for the footer line
         axes = fig.subplots(2, 3).ravel()
         for ax, column in zip(axes, SHOWN, strict=True):
             label, unit = labels[column]
@@ -68,8 +69,11 @@ def comparison_png(current: dict[str, NDArray], baseline: dict[str, NDArray], fo
             ax.set_title(label)
             ax.set_xlabel(axis_label(column, unit))
             ax.set_ylabel("runs")
-        axes[1].legend(loc="upper right", fontsize=10)
-        fig.suptitle("Current settings over the baseline: 1,000 runs each, same seeds")
+        handles, names = axes[1].get_legend_handles_labels()
+        fig.legend(handles, names, loc="outside upper right", ncols=2, fontsize=11)
+        fig.suptitle(
+            "Current settings over the baseline: 1,000 runs each, same seeds", x=0.01, ha="left"
+        )
         add_footer(fig, footer)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=90)

@@ -13,6 +13,8 @@ from nicegui import ui
 from negosim.seminar.server import Seminar
 
 COLUMNS = ("session", "scenario", "seat", "round", "deal", "approval", "china")
+#: Column headings (the fields keep the short names above).
+LABELS = {"approval": "Japan's approval", "china": "China's level"}
 
 
 def add_instructor_page(seminar: Seminar) -> None:
@@ -30,7 +32,10 @@ def add_instructor_page(seminar: Seminar) -> None:
         ui.label("negosim seminar: sessions").classes("text-2xl font-bold")
         table = (
             ui.table(
-                columns=[{"name": c, "label": c, "field": c, "align": "left"} for c in COLUMNS],
+                columns=[
+                    {"name": c, "label": LABELS.get(c, c), "field": c, "align": "left"}
+                    for c in COLUMNS
+                ],
                 rows=seminar.overview(),
                 row_key="session",
             )

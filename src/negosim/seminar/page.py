@@ -17,6 +17,7 @@ from nicegui import Client, ui
 from negosim.agents.seat import SeatError
 from negosim.scenario import ScenarioError
 from negosim.seminar import panels, tabs
+from negosim.seminar.breakdown import breakdown_card
 from negosim.seminar.server import Seminar, Student
 from negosim.seminar.session import SessionError
 from negosim.seminar.views import round_view
@@ -174,9 +175,10 @@ class StudentPage:
         if session.seat is not None:
             self.seat_section()
         if self.shown == 0:
-            ui.label(
-                "Round 0: nothing played yet. Press Step (or Play) to start the negotiation."
-            ).classes("text-xl")
+            start = "decide above" if session.seat is not None else "press Step (or Play)"
+            ui.label(f"Round 0: nothing played yet; {start} to start the negotiation.").classes(
+                "text-xl"
+            )
             return
         view = round_view(session.model, self.shown, session.seat.side if session.seat else None)
         with ui.row().classes("w-full no-wrap gap-4 items-start"):
@@ -189,6 +191,8 @@ class StudentPage:
                 )
                 ui.label(title).classes("text-2xl font-bold").props('data-testid="round-title"')
                 panels.offer_table(view)
+                if view["breakdown"] is not None:
+                    breakdown_card(view["breakdown"])
                 panels.world_card(view)
             with ui.column().classes("w-2/5 gap-2"):
                 panels.response_card(view)

@@ -136,9 +136,9 @@ def world_card(view: dict) -> None:
         ui.label(china).classes("text-lg font-bold").style(f"color:{SIDE_COLOUR['china']}")
         ui.label(view["china_seen"]).classes("text-base")
         if view["approval"] is not None:
-            text = f"Japan's cabinet approval {100 * view['approval']:.1f} %"
+            text = f"End of the month: Japan's cabinet approval {100 * view['approval']:.1f} %"
             if view["numbers"].get("win_set") is not None:
-                text += f" · the Diet's win-set {view['numbers']['win_set']:.3f}"
+                text += f", the Diet's win-set {view['numbers']['win_set']:.3f}"
             ui.label(text).classes("text-lg").style(f"color:{SIDE_COLOUR['japan']}")
         markets = f"Nikkei {view['nikkei']:,.0f} · USD/JPY {view['usdjpy']:.2f}"
         ui.label(markets).classes("text-lg")
@@ -154,7 +154,13 @@ WORDS = {
     "political_cost": "its political cost at home",
     "win_set": "the Diet's win-set",
     "ratification_probability": "chance the Diet ratifies",
+    "responder_reservation": "no deal is worth to you",
 }
+
+
+def _share(p: float) -> str:
+    """A probability in whole per cent, '<1 %' rather than a misleading '0 %'."""
+    return "<1 %" if 0 < p < 0.005 else f"{100 * p:.0f} %"
 
 
 def seat_panel(
@@ -188,9 +194,7 @@ def seat_panel(
             for key, value in numbers.items():
                 if value is None:
                     continue
-                shown = (
-                    f"{100 * value:.0f} %" if key == "ratification_probability" else f"{value:.3f}"
-                )
+                shown = _share(value) if key == "ratification_probability" else f"{value:.3f}"
                 facts.append(f"{WORDS.get(key, key)} {shown}")
             ui.label(" · ".join(facts)).classes("text-lg")
             with ui.row():

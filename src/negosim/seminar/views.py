@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from negosim.account import SIDE_NAMES, _month, round_lines
 from negosim.core.protocol import Reason
+from negosim.seminar.breakdown import breakdown
 
 if TYPE_CHECKING:
+    from negosim.explain.record import RoundExplanation
     from negosim.model import NegotiationModel
 
 #: Reasons the other side can see: a refusal citing the Diet is said out loud (Schelling's
@@ -87,20 +89,25 @@ def explain(view: dict, numbers: dict, person: bool = False, proposed: bool = Fa
     return lines
 
 
-def full_explanation(model: NegotiationModel, round_index: int) -> list[str] | None:
-    """The decisive reason and the smallest flipping change, from :mod:`negosim.explain`.
+def explained(model: NegotiationModel, round_index: int) -> RoundExplanation | None:
+    """:func:`negosim.explain.explain_round` of replicate 0, or None.
 
     None when that module is not installed (the page then words the recorded reason
-    itself, :func:`explain`).
+    itself, :func:`explain`) or a person in the seat decided the round (their reasons are
+    their own).
     """
     if importlib.util.find_spec("negosim.explain") is None:
         return None
     from negosim.explain import ExplanationError, explain_round
 
     try:
-        explanation = explain_round(model, 0, round_index)
+        return explain_round(model, 0, round_index)
     except ExplanationError:
-        return None  # a person in the seat decided this round: their reasons are their own
+        return None
+
+
+def full_explanation(explanation: RoundExplanation) -> list[str] | None:
+    """The decisive reason and the smallest flipping change, in sentences."""
     lines = [line for line in (explanation.why(), explanation.flip_sentence()) if line]
     return [f"Why: {lines[0]}", *lines[1:]] if lines else None
 
@@ -171,14 +178,18 @@ def round_view(model: NegotiationModel, round_index: int, seat: str | None = Non
     person = model.seat is not None and round_index in model.seat.responses
     proposed = model.seat is not None and round_index in model.seat.offers
     view["decided_by_person"] = person or proposed
+    found = None if person or proposed else explained(model, round_index)
+    view["breakdown"] = None if found is None else breakdown(found, seat)
     if seat is None:
         view["numbers"] = numbers
-        full = None if person or proposed else full_explanation(model, round_index)
+        full = None if found is None else full_explanation(found)
         view["explanation"] = full or explain(view, numbers, person, proposed)
         return view
     view.pop("account")
     own = "japan_utility" if seat == "japan" else "us_utility"
     view["numbers"] = {own: numbers[own]}
+    if seat == responder:  # a side knows what no deal is worth to itself
+        view["numbers"]["responder_reservation"] = numbers["responder_reservation"]
     if seat == "japan":
         view["numbers"].update(
             political_cost=numbers["political_cost"],

@@ -19,13 +19,14 @@ from pydantic import Field, ValidationError
 
 from negosim.columns import declared, outcome_names
 from negosim.scenario import (
-    Problem,
     Scenario,
     ScenarioError,
     apply_overrides,
+    check_run,
     load_scenario,
     scenario_from_mapping,
 )
+from negosim.scenario.limits import check_numbers, decode, read_limited
 from negosim.scenario.problems import Reporter, did_you_mean, short_repr
 from negosim.scenario.structure import report_validation_error
 from negosim.scenario.yaml_lines import parse_yaml
@@ -181,19 +182,32 @@ def _checked_seeding(data: dict[str, object], r: Reporter) -> dict[str, object]:
 
 
 def _check_points(
-    base_data: dict[str, object], points: list[dict[str, Value]], r: Reporter
+    base_data: dict[str, object],
+    points: list[dict[str, Value]],
+    rounds: int | None,
+    r: Reporter,
 ) -> None:
-    """Every design point must give a valid scenario; report each bad path once."""
+    """Every design point must give a valid scenario for runs of ``rounds`` months.
+
+    Each bad path is reported once. The experiment's ``rounds`` is checked against each
+    point as the scenario's own ``protocol.rounds`` is (an event after the last round).
+    """
     seen: set[tuple[str, str]] = set()
+    origin = f"the experiment's rounds: {rounds}"
     for index, point in enumerate(points):
         try:
-            scenario_from_mapping(apply_overrides(base_data, point), f"point {index}", text="")
+            data = apply_overrides(base_data, point)
+            check_run(scenario_from_mapping(data, f"point {index}", text=""), rounds, (), origin)
         except ScenarioError as err:
             for problem in err.problems:
                 key = (problem.path, problem.message)
                 if key in seen:
                     continue
                 seen.add(key)
+                if origin in problem.message:  # the experiment's rounds, not the point
+                    message = f"design point {index}: {problem.path}: {problem.message}"
+                    r.add("rounds", message, problem.given, problem.allowed)
+                    continue
                 varied = next(
                     (p for p in point if problem.path.startswith(p) or p.startswith(problem.path)),
                     None,
@@ -260,17 +274,15 @@ def load_experiment(path: str | Path) -> Experiment:
     from negosim.sweep.design import design_points
 
     source = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as err:
-        raise ScenarioError([Problem(source, None, "", f"cannot read: {err.strerror}")]) from None
-    text = raw.decode("utf-8", errors="replace")
+    raw = read_limited(Path(path), source, "experiment file")
+    text = decode(raw, source)
     parsed = parse_yaml(text, source)
     if not parsed.ok:
         raise ScenarioError(parsed.problems)
     r = Reporter(source, parsed.lines, list(parsed.problems))
     if not isinstance(parsed.data, dict):
-        r.add("", "the top level must be a mapping of fields", None, "name, scenario, seed, ...")
+        given = "an empty file" if parsed.data is None else short_repr(parsed.data)
+        r.add("", "the top level must be a mapping of fields", given, "name, scenario, seed, ...")
         raise ScenarioError(r.problems)
     if LEVER_TABLE in parsed.data:  # negosim.levers.spec.MARKER (sweep cannot import it)
         r.add(
@@ -283,6 +295,7 @@ def load_experiment(path: str | Path) -> Experiment:
         raise ScenarioError(r.problems)
     before = len(r.problems)
     data = _checked_seeding(parsed.data, r)
+    check_numbers(data, r)
     try:
         spec = ExperimentSpec.model_validate(data)
     except ValidationError as err:
@@ -313,7 +326,7 @@ def load_experiment(path: str | Path) -> Experiment:
     samples = {p: _sample_value(spec.design.parameters[p]) for p in spec.design.parameters}
     _overridden(base_data, samples, "design.parameters", r)  # every varied path must exist
     points = design_points(spec)
-    _check_points(base_data, points, r)
+    _check_points(base_data, points, spec.rounds, r)
     if r.problems:
         raise ScenarioError(r.problems)
     texts = b"\0".join(f.text.encode("utf-8") for f in base.chain)  # the base and its bases

@@ -13,18 +13,27 @@ The files are plain Parquet, so any tool reads them without negosim::
                "USING (point)")                  # rounds with their parameter values
 
 Codes are labelled categories and missing values are nulls (``<NA>`` in pandas); every
-field's unit and meaning is in the Parquet metadata (docs/columns.md).
+field's unit and meaning is in the Parquet metadata (docs/columns.md). A damaged file (a
+manifest that is not a sweep's, an unreadable Parquet file) raises
+:class:`~negosim.sweep.integrity.DamagedSweepError` naming the file and what to do.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from negosim.sweep.integrity import (
+    DamagedSweepError,
+    damaged_chunks,
+    damaged_chunks_error,
+    read_manifest,
+    read_parameters,
+)
 
 
 @dataclass
@@ -42,14 +51,21 @@ class Sweep:
     @cached_property
     def parameters(self) -> pd.DataFrame:
         """One row per design point: ``point`` and each varied dotted path."""
-        return pd.read_parquet(self.root / "parameters.parquet")
+        return read_parameters(self.root, self.manifest).to_pandas()
 
     def _read(self, folder: str, keys: list[str], columns: list[str] | None) -> pd.DataFrame:
         path = self.root / folder
         if not any(path.glob("part-*.parquet")):
             return pd.DataFrame(columns=keys)
         wanted = None if columns is None else list(dict.fromkeys(keys + columns))
-        frame = pd.read_parquet(path, columns=wanted)
+        try:
+            frame = pd.read_parquet(path, columns=wanted)
+        except (OSError, ValueError) as err:  # pyarrow's ArrowInvalid is a ValueError
+            indices = {int(p.stem.split("-")[1]) for p in path.glob("part-*.parquet")}
+            damaged = damaged_chunks(self.root, self.manifest, indices)
+            if damaged:
+                raise damaged_chunks_error(self.root, self.manifest, damaged) from None
+            raise DamagedSweepError(f"{path}: cannot be read ({err})") from None
         return frame.sort_values(keys, kind="stable").reset_index(drop=True)
 
     def _with_parameters(self, frame: pd.DataFrame) -> pd.DataFrame:
@@ -102,7 +118,7 @@ class Sweep:
 def load_sweep(root: str | Path) -> Sweep:
     """Open the sweep written to ``root`` by ``negosim sweep``."""
     root = Path(root)
-    manifest_path = root / "manifest.json"
-    if not manifest_path.exists():
+    manifest = read_manifest(root)
+    if manifest is None:
         raise FileNotFoundError(f"{root} holds no sweep (no manifest.json)")
-    return Sweep(root, json.loads(manifest_path.read_text()))
+    return Sweep(root, manifest)

@@ -14,15 +14,21 @@ import sys
 import threading
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 from negosim.exit_codes import Terminated
+from negosim.results import versions
+from negosim.results_lock import LOCK_NAME, ResultsBusyError, results_lock
 from negosim.sweep.executors import make_executor
 from negosim.sweep.experiment import Experiment
-from negosim.sweep.plan import Chunk, balanced_chunk_runs, plan_chunks
+from negosim.sweep.plan import Chunk, balanced_chunk_runs, in_stripes, plan_chunks
 from negosim.sweep.store import (
+    DamagedSweepError,
+    SweepDirectoryError,
     SweepStore,
+    SweepWriteError,
     check_stored_points,
     finish,
     invocation,
@@ -112,9 +118,44 @@ def run_sweep(
     """Run (or finish) ``experiment`` into ``out``; see the module docstring.
 
     ``command`` is the command line recorded in the manifest (default ``sys.argv``).
+    The directory's lock (:mod:`negosim.results_lock`) is held throughout: a second sweep
+    or resume into ``out`` is refused with :class:`SweepDirectoryError`.
     """
+    created = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise SweepWriteError(out, err, out, None) from err
+    try:
+        with ExitStack() as stack:
+            try:
+                stack.enter_context(results_lock(out / LOCK_NAME, str(out), command))
+            except ResultsBusyError as err:
+                raise SweepDirectoryError(str(err)) from None
+            except OSError as err:  # the lock file itself could not be made
+                raise SweepWriteError(out / LOCK_NAME, err, out, None) from err
+            return _run_locked(
+                experiment, out, workers, executor, scheduler, resume, chunk_runs, progress, command
+            )
+    finally:
+        if created and out.is_dir() and not any(out.iterdir()):
+            out.rmdir()  # refused before anything was written: leave no trace
+
+
+def _run_locked(
+    experiment: Experiment,
+    out: Path,
+    workers: int | None,
+    executor: str | None,
+    scheduler: str | None,
+    resume: bool,
+    chunk_runs: int | None,
+    progress: bool,
+    command: Sequence[str] | None,
+) -> SweepOutcome:
     workers = workers or os.cpu_count() or 1
     store, manifest = open_store(out, experiment, resume)
+    store.discard_partial()  # temporary files of a killed writer (the lock is ours)
     fresh = manifest is None
     if fresh:
         chunk_runs = (
@@ -125,34 +166,59 @@ def run_sweep(
         chunks = plan_chunks(len(experiment.points), experiment.spec.replicates, chunk_runs)
         manifest = new_manifest(experiment, chunk_runs, len(chunks), command)
         done: set[int] = set()
+        rewrite_parameters = True
     else:
         assert manifest is not None
-        check_stored_points(store, experiment)
         chunks = plan_chunks(
             len(experiment.points), experiment.spec.replicates, manifest["chunk_runs"]
         )
-        store.discard_partial()
+        done = store.done_chunks()
+        rewrite_parameters = _parameters_lost(store, experiment, manifest, done)
+        for problem in store.discard_damaged(manifest, done).values():
+            print(f"negosim sweep: redoing a damaged chunk: {problem}", file=sys.stderr)
+        done = store.done_chunks()
         manifest.setdefault("resumed", []).append(manifest.get("finished") or "unfinished")
         manifest.setdefault("resumed_by", []).append(invocation(command))
-        done = store.done_chunks()
-    todo = [c for c in chunks if c.index not in done]
+    todo = in_stripes([c for c in chunks if c.index not in done], workers)
     kind = choose_executor(executor, scheduler, len(todo))
     manifest["executor"] = {"kind": kind, "workers": workers}  # informational only
     runs_done = sum(c.runs for c in chunks if c.index in done)
     # The pool starts (forks) before any Parquet I/O or progress bar starts threads.
     with make_executor(kind if todo else "inline", workers, scheduler) as pool:
-        if fresh:
-            out.mkdir(parents=True, exist_ok=True)
-            store.write_parameters(experiment)
-        store.write_manifest(manifest)
+        store.write_manifest(manifest)  # first: a directory without one is fresh
+        if rewrite_parameters:
+            store.write_parameters(experiment, manifest)
         with _progress(experiment.total_runs, runs_done, progress) as bar:
-            _drive(store, _tasks(experiment, todo), pool, workers, bar)
+            _drive(store, manifest, _tasks(experiment, todo), pool, workers, bar)
     finish(store, manifest)
     return SweepOutcome(out, len(chunks), len(todo), sum(c.runs for c in todo), kind)
 
 
+def _parameters_lost(
+    store: SweepStore, experiment: Experiment, manifest: dict, done: set[int]
+) -> bool:
+    """Check the stored design points; True when parameters.parquet must be written again.
+
+    A sweep killed between its manifest and its parameter table, or a damaged table, is
+    repaired from the experiment when that is safe: no chunk ran yet, or the libraries that
+    compute the points are the versions that wrote the manifest.
+    """
+    try:
+        check_stored_points(store, experiment)
+    except DamagedSweepError:
+        if done and manifest.get("versions") != versions():
+            raise
+        return True
+    return False
+
+
 def _drive(
-    store: SweepStore, tasks: list[ChunkTask], pool: Executor, workers: int, bar: object
+    store: SweepStore,
+    manifest: dict,
+    tasks: list[ChunkTask],
+    pool: Executor,
+    workers: int,
+    bar: object,
 ) -> None:
     """Submit tasks with at most 2 × workers in flight; write each result as it arrives."""
     if not tasks:
@@ -178,7 +244,7 @@ def _drive(
             for future in finished:
                 task = in_flight.pop(future)
                 result = future.result()
-                store.write_chunk(result.index, result.runs, result.rounds)
+                store.write_chunk(result.index, result.runs, result.rounds, manifest)
                 bar.set_postfix_str(points.finish(task), refresh=False)  # type: ignore[attr-defined]
                 bar.update(task.chunk.runs)  # type: ignore[attr-defined]
                 submit_next()

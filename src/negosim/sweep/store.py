@@ -8,15 +8,21 @@ Layout::
     DIR/runs/part-NNNNNN.parquet    one row per run (point, replicate, seed, outcomes)
     DIR/rounds/part-NNNNNN.parquet  one row per run and round (unless rounds: none)
 
-Every file is written under a temporary name and renamed into place, so a file with a
-final name is complete; a chunk counts as done when all its files exist. Temporary files
-left by an interrupted sweep are removed on resume and the chunk is redone.
+Every file is written under a temporary name, flushed to the disk (fsync) and renamed into
+place, so a file with a final name is complete, also after the machine goes down; a chunk
+counts as done when all its files exist. The manifest is written first: a directory without
+one holds nothing but negosim's temporary files and lock, and starts afresh. On resume,
+temporary files are removed and a chunk whose files are not whole
+(:mod:`negosim.sweep.integrity`) is redone. A write that fails (no space, no permission)
+stops the sweep with :class:`SweepWriteError`; what was written before stays valid.
 """
 
 from __future__ import annotations
 
+import errno
 import json
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,12 +34,43 @@ import pyarrow.parquet as pq
 from negosim.provenance import code_identity, command_line
 from negosim.results import atomic_path, scenario_record, versions
 from negosim.sweep.experiment import Experiment
+from negosim.sweep.integrity import (
+    DamagedSweepError,
+    SweepDirectoryError,
+    damaged_chunks,
+    read_manifest,
+    read_parameters,
+    resume_hint,
+)
 
 FORMAT = 1
 
 
-class SweepDirectoryError(RuntimeError):
-    """The output directory cannot take this sweep (another experiment, or already run)."""
+__all__ = ["DamagedSweepError", "SweepDirectoryError", "SweepStore", "SweepWriteError"]
+
+_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+_DENIED = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+class SweepWriteError(RuntimeError):
+    """A result file could not be written (disk full, permission denied, ...)."""
+
+    def __init__(self, path: Path, err: OSError, root: Path, manifest: dict | None) -> None:
+        code = err.errno
+        reason = os.strerror(code) if code else str(err)
+        name = errno.errorcode.get(code, "") if code else ""
+        if code in _FULL:
+            advice = "free some space (or raise the file size limit)"
+        elif code in _DENIED:
+            advice = f"make {root} writable"
+        else:
+            advice = "fix the cause"
+        super().__init__(
+            f"cannot write {path}: {reason}{f' ({name})' if name else ''}. Every chunk "
+            f"finished before is kept in {root}; {advice}, then run `{resume_hint(root, manifest)}`"
+        )
+        self.path = path
+        self.errno = code
 
 
 def _now() -> str:
@@ -57,15 +94,23 @@ class SweepStore:
         return self.root / "manifest.json"
 
     def read_manifest(self) -> dict[str, Any] | None:
-        """The manifest, or None in a fresh directory."""
-        if not self.manifest_path.exists():
-            return None
-        return json.loads(self.manifest_path.read_text())
+        """The manifest, or None in a fresh directory; damaged → :class:`DamagedSweepError`."""
+        return read_manifest(self.root)
+
+    def _write(
+        self, final: Path, manifest: dict[str, Any] | None, write: Callable[[Path], object]
+    ) -> None:
+        """``write(tmp)`` atomically into ``final``; an OSError → :class:`SweepWriteError`."""
+        try:
+            with atomic_path(final) as tmp:
+                write(tmp)
+        except OSError as err:
+            raise SweepWriteError(final, err, self.root, manifest) from err
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         """Replace the manifest atomically."""
-        with atomic_path(self.manifest_path) as tmp:
-            tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+        self._write(self.manifest_path, manifest, lambda tmp: tmp.write_text(text))
 
     def done_chunks(self) -> set[int]:
         """Chunks whose every file is in place."""
@@ -83,22 +128,36 @@ class SweepStore:
             path.unlink(missing_ok=True)
         return len(stale)
 
-    def write_chunk(self, index: int, runs: pa.Table, rounds: pa.Table | None) -> None:
+    def discard_damaged(self, manifest: dict[str, Any], done: set[int]) -> dict[int, str]:
+        """Remove the files of finished chunks that are not whole; return their problems.
+
+        They are negosim's own output and are redone identically (seeds depend only on the
+        point and replicate), so removing them loses nothing.
+        """
+        damaged = damaged_chunks(self.root, manifest, done)
+        for index in damaged:
+            for folder in ("runs", "rounds"):
+                (self.root / folder / _part(index)).unlink(missing_ok=True)
+        return damaged
+
+    def write_chunk(
+        self, index: int, runs: pa.Table, rounds: pa.Table | None, manifest: dict | None = None
+    ) -> None:
         """Write a chunk's tables (rounds first: the runs file marks the chunk done)."""
         if rounds is not None:
-            with atomic_path(self.root / "rounds" / _part(index)) as tmp:
-                pq.write_table(rounds, tmp)
-        with atomic_path(self.root / "runs" / _part(index)) as tmp:
-            pq.write_table(runs, tmp)
+            self._write(
+                self.root / "rounds" / _part(index), manifest, lambda t: pq.write_table(rounds, t)
+            )
+        self._write(self.root / "runs" / _part(index), manifest, lambda t: pq.write_table(runs, t))
 
-    def write_parameters(self, experiment: Experiment) -> None:
+    def write_parameters(self, experiment: Experiment, manifest: dict | None = None) -> None:
         """One row per design point: its index and the value of each varied path."""
         paths = experiment.parameter_paths
         columns: dict[str, list[object]] = {"point": list(range(len(experiment.points)))}
         for path in paths:
             columns[path] = [point[path] for point in experiment.points]
-        with atomic_path(self.root / "parameters.parquet") as tmp:
-            pq.write_table(pa.table(columns), tmp)
+        table = pa.table(columns)
+        self._write(self.root / "parameters.parquet", manifest, lambda t: pq.write_table(table, t))
 
 
 def invocation(command: Sequence[str] | None) -> dict[str, Any]:
@@ -193,10 +252,7 @@ def check_stored_points(store: SweepStore, experiment: Experiment) -> None:
     points: another scipy or SALib could compute other points from the same files, and new
     chunks would silently mix them in.
     """
-    path = store.root / "parameters.parquet"
-    if not path.exists():
-        raise SweepDirectoryError(f"{store.root} has a manifest but no parameters.parquet")
-    stored = pq.read_table(path).to_pydict()
+    stored = read_parameters(store.root).to_pydict()
     for name in experiment.parameter_paths:
         current = [point[name] for point in experiment.points]
         if stored.get(name) != current:
