@@ -162,7 +162,8 @@ def test_step_explain_and_nothing_leaves_localhost(browser, server, shots):
     tab.page.wait_for_selector("text=Settings applied")
     tab.step(3)
     assert tab.text("status").startswith("Round 3 of 12")
-    assert "Round 3 (Apr 2025)" in tab.text("round-title")
+    # the round panel is refreshed after the status line: wait for it, do not race it
+    tab.page.wait_for_selector('[data-testid="round-title"] >> text=Round 3 (Apr 2025)')
     table = tab.text("offer-table")
     for issue in ("security commitment", "tariff", "defense budget", "investment pledge"):
         assert issue in table
