@@ -202,27 +202,34 @@ def test_sigkill_of_a_run_leaves_its_directory_complete_or_absent(tmp_path, fork
     work.mkdir()
     out = work / "out"
     rng = random.Random(7)
-    started = time.perf_counter()
-    assert forker.run(["run", str(BASELINE), "--out", str(out), "--quiet"], tmp_path / "l") == 0
-    full = time.perf_counter() - started
-    shutil_rm(out)
+    full = float("inf")
+    for _ in range(2):  # the quicker of two: the first may pay for cold caches
+        started = time.perf_counter()
+        argv = ["run", str(BASELINE), "--out", str(out), "--quiet"]
+        assert forker.run(argv, tmp_path / "l") == 0
+        full = min(full, time.perf_counter() - started)
+        shutil_rm(out)
     kills = 0
     for trial in range(12):
         seed = seeds[trial % 2]
         argv = ["run", str(BASELINE), "--seed", str(seed), "--out", str(out), "--quiet"]
         pid = forker.start(argv, tmp_path / f"run{trial}.log")
-        time.sleep(rng.uniform(0.5 * full, 1.1 * full))
+        time.sleep(rng.uniform(0.3 * full, 1.0 * full))
         try:
             os.killpg(pid, signal.SIGKILL)
         except ProcessLookupError:
             os.kill(pid, signal.SIGKILL)
         kills += forker.wait(pid) == -signal.SIGKILL
         if out.exists():  # absent, or exactly one of the two runs
-            assert sorted(p.name for p in out.iterdir()) == ["rounds.parquet", "summary.json"]
+            # (killed while it held the old output's lock, a run leaves that lock file: a
+            # stale flock, which the next writer takes over and removes)
+            names = sorted(p.name for p in out.iterdir() if p.name != ".lock")
+            assert names == ["rounds.parquet", "summary.json"]
             assert pair(out) in expected.values()
     assert kills >= 6
     assert forker.run(["run", str(BASELINE), "--out", str(out), "--quiet"], tmp_path / "l") == 0
     assert sorted(p.name for p in work.iterdir()) == ["out"]  # a killed run's staging is gone
+    assert sorted(p.name for p in out.iterdir()) == ["rounds.parquet", "summary.json"]
 
 
 def shutil_rm(path: Path) -> None:
