@@ -20,7 +20,7 @@ from conftest import BASELINE
 from negosim.sweep import load_experiment
 from negosim.sweep.design import DESIGN_STREAM, design_points, sobol_problem
 from negosim.sweep.experiment import ExperimentSpec
-from negosim.sweep.plan import in_stripes, plan_chunks
+from negosim.sweep.plan import plan_chunks
 from negosim.sweep.seeds import derive_seeds
 
 FAST = settings(max_examples=150, deadline=None)
@@ -303,18 +303,3 @@ def test_a_replicates_seed_does_not_depend_on_its_batch(master, point, replicate
     assert (batch < np.uint64(2**63)).all()
     for r, seed in zip(replicates, batch, strict=True):
         assert derive_seeds(master, point, np.array([r]), crn)[0] == seed
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.integers(0, 40), st.integers(1, 6))
-def test_in_stripes_hands_each_worker_a_contiguous_stripe(n_chunks, workers):
-    chunks = plan_chunks(n_chunks, 1, 1)
-    order = in_stripes(chunks, workers)
-    assert sorted(c.index for c in order) == list(range(n_chunks))  # a permutation
-    if n_chunks <= workers:
-        assert order == chunks
-        return
-    # first come, first served with equal chunk costs: worker w takes positions w, w + W, …
-    for w in range(workers):
-        taken = [c.index for c in order[w::workers]]
-        assert taken == list(range(taken[0], taken[0] + len(taken)))

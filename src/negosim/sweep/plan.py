@@ -72,26 +72,3 @@ def plan_chunks(points: int, replicates: int, chunk_runs: int) -> list[Chunk]:
             run = point * replicates + last
         chunks.append(Chunk(index, tuple(pieces)))
     return chunks
-
-
-def in_stripes(chunks: list[Chunk], workers: int) -> list[Chunk]:
-    """``chunks`` in the order that gives each worker a contiguous stripe of them.
-
-    Workers take tasks first come, first served; submitted in index order, two workers
-    alternate (one takes chunks 0, 2, 4, the other 1, 3, 5) and each meets nearly every
-    design point, so each builds nearly every candidate set the points share (the offer
-    search's cache is per process). Cut into ``workers`` stripes and interleaved (0, 3, 1,
-    4, 2, 5), chunks of similar cost go to the same worker: each meets about 1/workers of
-    the points. Results do not depend on the order (each chunk is written under its index);
-    only the work repeated across workers does (benchmarks/README.md: 10 % less CPU on two
-    workers for the benchmark grid).
-    """
-    if workers <= 1 or len(chunks) <= workers:
-        return list(chunks)
-    base, longer = divmod(len(chunks), workers)  # the longer stripes first: see the test
-    stripes, start = [], 0
-    for w in range(workers):
-        stop = start + base + (w < longer)
-        stripes.append(chunks[start:stop])
-        start = stop
-    return [s[k] for k in range(base + 1) for s in stripes if k < len(s)]

@@ -23,7 +23,7 @@ from negosim.results import versions
 from negosim.results_lock import LOCK_NAME, ResultsBusyError, results_lock
 from negosim.sweep.executors import make_executor
 from negosim.sweep.experiment import Experiment
-from negosim.sweep.plan import Chunk, balanced_chunk_runs, in_stripes, plan_chunks
+from negosim.sweep.plan import Chunk, balanced_chunk_runs, plan_chunks
 from negosim.sweep.store import (
     DamagedSweepError,
     SweepDirectoryError,
@@ -179,7 +179,7 @@ def _run_locked(
         done = store.done_chunks()
         manifest.setdefault("resumed", []).append(manifest.get("finished") or "unfinished")
         manifest.setdefault("resumed_by", []).append(invocation(command))
-    todo = in_stripes([c for c in chunks if c.index not in done], workers)
+    todo = [c for c in chunks if c.index not in done]
     kind = choose_executor(executor, scheduler, len(todo))
     manifest["executor"] = {"kind": kind, "workers": workers}  # informational only
     runs_done = sum(c.runs for c in chunks if c.index in done)
