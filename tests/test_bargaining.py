@@ -341,8 +341,9 @@ def _ks_reference(u1, u2, d1, d2) -> int:
 def _ks_score(u1, u2, d1, d2) -> np.ndarray:
     ir = individually_rational(u1, u2, d1, d2)
     i1, i2 = u1[ir].max() - d1, u2[ir].max() - d2
-    n1 = (u1 - d1) / i1 if i1 > 0 else np.ones_like(u1)
-    n2 = (u2 - d2) / i2 if i2 > 0 else np.ones_like(u2)
+    with np.errstate(over="ignore"):  # only outcomes that are not IR can overflow
+        n1 = (u1 - d1) / i1 if i1 > 0 else np.ones_like(u1)
+        n2 = (u2 - d2) / i2 if i2 > 0 else np.ones_like(u2)
     return np.where(ir, np.minimum(n1, n2), -np.inf)
 
 

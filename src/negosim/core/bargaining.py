@@ -299,9 +299,11 @@ def _ks_rows(u1: FloatArray, u2: FloatArray, d1: FloatArray, d2: FloatArray) -> 
     has = ir.any(axis=1)
     ideal1 = np.where(ir, g1, -np.inf).max(axis=1, initial=-np.inf)[:, None]
     ideal2 = np.where(ir, g2, -np.inf).max(axis=1, initial=-np.inf)[:, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # A player whose ideal equals his disagreement value gets the same from every IR
         # outcome; he is fully served, so his normalised gain is 1 and the other decides.
+        # (Only outcomes that are not IR can overflow: an IR gain is at most the ideal, so
+        # its ratio is at most 1; the others are masked out below.)
         n1 = np.where(ideal1 > 0, g1 / ideal1, 1.0)
         n2 = np.where(ideal2 > 0, g2 / ideal2, 1.0)
     worst = np.where(ir, np.minimum(n1, n2), -np.inf)
