@@ -40,9 +40,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from common import (
     EXPERIMENT,
@@ -125,9 +123,8 @@ def child(directory: Path, out: Path) -> None:
 
     start = time.perf_counter()
     import negosim
-    from negosim.plots.style import house_style
-    from negosim.plots.sweep import charts
-    from negosim.plots.sweep_figure import save
+    from negosim.plots.parallel import draw_jobs
+    from negosim.plots.sweep import chart_jobs, charts
 
     imported, cpu_imported = time.perf_counter(), time.process_time()
     rss_imports = maxrss_mb(resource.RUSAGE_SELF)
@@ -136,29 +133,14 @@ def child(directory: Path, out: Path) -> None:
     passed, cpu_passed = time.perf_counter(), time.process_time()
     rss_pass = maxrss_mb(resource.RUSAGE_SELF)
     timings = {}
-    for stem, draw in plan:
+    for stem, job in chart_jobs(plan, out, "png"):
         begin = time.perf_counter()
-        fig = draw()
-        if fig is not None:
-            with house_style():
-                save(fig, out / f"sweep-{stem}.png", "png")
+        job()
         timings[stem] = time.perf_counter() - begin
     done, cpu_done = time.perf_counter(), time.process_time()
     # the same charts as draw_all draws them: forked workers, one per core
-    from negosim.plots.parallel import draw_jobs
-
-    def job(stem: str, draw: Callable[[], Any]) -> Callable[[], Path | None]:
-        def run() -> Path | None:
-            fig = draw()
-            if fig is None:
-                return None
-            with house_style():
-                return save(fig, out / f"parallel-{stem}.png", "png")
-
-        return run
-
     begin = time.perf_counter()
-    draw_jobs([job(stem, draw) for stem, draw in plan])
+    draw_jobs([job for _, job in chart_jobs(plan, out / "parallel", "png")])
     parallel = time.perf_counter() - begin
     import pyarrow.parquet as pq
 

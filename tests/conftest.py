@@ -68,6 +68,24 @@ def line_of(text: str, needle: str, after: str | None = None) -> int:
     return hits[0]
 
 
+def tiny_experiment(report: str = "[deal_reached, china_max_level]") -> str:
+    """A 2-point × 3-replicate, 3-round experiment of the baseline (no per-round table)."""
+    return f"""\
+name: tiny
+scenario: {BASELINE}
+seed: 3
+replicates: 3
+rounds: 3
+design:
+  method: grid
+  parameters:
+    china.omega: {{values: [0.0, 1.0]}}
+keep:
+  rounds: none
+report: {report}
+"""
+
+
 def write(directory: Path, text: str, name: str = "experiment.yaml") -> Path:
     """Write ``text`` to ``directory / name`` (UTF-8) and return the path."""
     path = directory / name

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import BASELINE, NEGOSIM, ROOT, cli, write
+from conftest import BASELINE, NEGOSIM, ROOT, cli, tiny_experiment, write
 from negosim.cli import build_parser
 from negosim.commands import inputs, types
 from negosim.exit_codes import ExitCode, Terminated, interrupted
@@ -37,20 +37,7 @@ IS_DIR = os.strerror(errno.EISDIR)
 NOT_DIR = os.strerror(errno.ENOTDIR)
 DENIED = os.strerror(errno.EACCES)
 
-TINY = f"""\
-name: tiny
-scenario: {BASELINE}
-seed: 3
-replicates: 3
-rounds: 3
-design:
-  method: grid
-  parameters:
-    china.omega: {{values: [0.0, 1.0]}}
-keep:
-  rounds: none
-report: [deal_reached, china_max_level]
-"""
+TINY = tiny_experiment()
 
 
 # --- one table ------------------------------------------------------------------------------

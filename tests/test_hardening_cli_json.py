@@ -16,23 +16,20 @@ import re
 import pandas as pd
 import pytest
 
-from conftest import BASE_TEXT, BASELINE, EXPERIMENTS, ROOT, cli, edit, line_of, write
+from conftest import (
+    BASE_TEXT,
+    BASELINE,
+    EXPERIMENTS,
+    ROOT,
+    cli,
+    edit,
+    line_of,
+    tiny_experiment,
+    write,
+)
 from negosim.exit_codes import ExitCode
 
-TINY = f"""\
-name: tiny
-scenario: {BASELINE}
-seed: 3
-replicates: 3
-rounds: 3
-design:
-  method: grid
-  parameters:
-    china.omega: {{values: [0.0, 1.0]}}
-keep:
-  rounds: none
-report: [deal_reached, china_max_level, final_tariff]
-"""
+TINY = tiny_experiment("[deal_reached, china_max_level, final_tariff]")
 
 
 DOC = ROOT / "docs" / "command_line.md"

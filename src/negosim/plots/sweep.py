@@ -163,14 +163,13 @@ def _sobol(sweep: Sweep, outcome: str, files: SweepFiles) -> Callable[[], Figure
     return draw
 
 
-def draw_all(sweep: Sweep, out: Path, fmt: str = "png", workers: int | None = None) -> list[Path]:
-    """Draw every chart of ``sweep`` into ``out`` as ``sweep-<chart>.<fmt>``; the paths.
+def chart_jobs(
+    plan: list[tuple[str, Callable[[], Figure | None]]], out: Path, fmt: str = "png"
+) -> list[tuple[str, Callable[[], Path | None]]]:
+    """(stem, job) per chart of :func:`charts`, each job drawing and saving one chart.
 
-    The charts are drawn on ``workers`` cores (default: all; :mod:`negosim.plots.parallel`).
+    A job saves ``out/sweep-<stem>.<fmt>`` and returns its path (None when nothing was drawn).
     """
-    if fmt not in FORMATS:
-        raise ValueError(f"format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    out = Path(out)
 
     def job(stem: str, draw: Callable[[], Figure | None]) -> Callable[[], Path | None]:
         def run() -> Path | None:
@@ -182,4 +181,15 @@ def draw_all(sweep: Sweep, out: Path, fmt: str = "png", workers: int | None = No
 
         return run
 
-    return draw_jobs([job(stem, draw) for stem, draw in charts(sweep)], workers)
+    return [(stem, job(stem, draw)) for stem, draw in plan]
+
+
+def draw_all(sweep: Sweep, out: Path, fmt: str = "png", workers: int | None = None) -> list[Path]:
+    """Draw every chart of ``sweep`` into ``out`` as ``sweep-<chart>.<fmt>``; the paths.
+
+    The charts are drawn on ``workers`` cores (default: all; :mod:`negosim.plots.parallel`).
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    jobs = chart_jobs(charts(sweep), Path(out), fmt)
+    return draw_jobs([job for _, job in jobs], workers)
