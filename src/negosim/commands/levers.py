@@ -17,7 +17,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Run both settings (low, high) of every lever in SPEC on the same replicate "
             "seeds (common random numbers), measure each outcome's paired difference high - "
-            "low with a 95 %% t interval, compare it with the direction the cited theory "
+            "low with a 95 % t interval, compare it with the direction the cited theory "
             "predicts, and write the table as Markdown."
         ),
     )
