@@ -21,12 +21,7 @@ from negosim.columns.arrow import frame
 from negosim.columns.table import FINAL_STATUS
 from negosim.core.admissible import Admissible
 from negosim.core.bargaining import utility_distance
-from negosim.core.benchmarks import (
-    budget_level,
-    padded,
-    ratifiable_fronts,
-    solve_on_front,
-)
+from negosim.core.benchmarks import budget_level, group_fronts, solve_on_front
 from negosim.core.grouping import group_keys
 
 if TYPE_CHECKING:
@@ -89,25 +84,7 @@ def _benchmarks(model: NegotiationModel, b: NDArray, g: NDArray) -> Columns:
     weight = model.spec.benchmarks.nash_weight_japan
     level = budget_level(budget)
     unique, inverse = group_keys(state.leader, threat, belief, level)
-    fronts: list[tuple[NDArray, NDArray] | None] = [None] * len(unique)
-    needed: dict[tuple[int, float, float], list[tuple[int, int, tuple[object, ...]]]] = {}
-    for position, row in enumerate(unique):
-        group = (int(row[0]), float(row[1]), float(row[2]))
-        key = ("ratifiable", search.identity("benchmark", group[0]), red_lines.key, *group[1:])
-        key += (int(row[3]),)
-        fronts[position] = search.cache.get(key)  # type: ignore[assignment]
-        if fronts[position] is None:
-            needed.setdefault(group, []).append((position, int(row[3]), key))
-    for (leader, threat_i, belief_i), items in needed.items():
-        cands = search.candidates("benchmark", leader, threat_i, belief_i, red_lines)
-        levels = [lvl for _, lvl, _ in items]
-        (_, _, own, other, cost), order = cands.by_own()
-        for (position, _, key), on_front in zip(
-            items, ratifiable_fronts(own, other, cost, levels, order), strict=True
-        ):
-            fronts[position] = (own[on_front], other[on_front])
-            search.cache.put(key, fronts[position], 2 * own[on_front].nbytes)
-    a, b = padded(fronts)  # type: ignore[arg-type]
+    a, b = group_fronts(search, unique, red_lines)
     a, b = a[inverse], b[inverse]
     found = solve_on_front(a, b, d_japan, d_us, weight, u_japan, u_us)
     rows = np.arange(n)

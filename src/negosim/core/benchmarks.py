@@ -19,11 +19,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
+from negosim.core.admissible import Admissible
 from negosim.core.bargaining import pareto_staircase
+from negosim.core.grouping import group_keys
+from negosim.core.kernels import staircases
+
+if TYPE_CHECKING:
+    from negosim.core.offers import OfferSearch
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -57,30 +64,51 @@ def ratifiable_fronts(
 
     In the order of u1 descending a package is on the frontier of a feasible subset iff it
     has the largest u2 among the feasible packages of equal u1 and a larger u2 than every
-    feasible package of larger u1: a prefix maximum per level instead of a sort per level.
-    ``order`` is that order when the caller has it (a stable argsort of -u1).
+    feasible package of larger u1: one pass per level instead of a sort per level
+    (:func:`negosim.core.kernels.staircases`). ``order`` is that order when the caller has
+    it (a stable argsort of -u1).
     """
     if order is None:
         order = np.argsort(-u1, kind="stable")
-    a, b, c = u1[order], u2[order], cost[order]
-    fronts = []
-    for level in levels:
-        rows = np.flatnonzero(c <= level * BUDGET_RESOLUTION + 1e-12)
-        if not len(rows):
-            fronts.append(rows.astype(np.int64))
-            continue
-        x, y = a[rows], b[rows]
-        first = np.ones(len(rows), dtype=bool)
-        first[1:] = x[1:] != x[:-1]
-        starts = np.flatnonzero(first)
-        group = np.cumsum(first) - 1
-        top = np.maximum.reduceat(y, starts)  # the largest u2 of each group of equal u1
-        before = np.full(len(top), -np.inf)
-        before[1:] = np.maximum.accumulate(top)[:-1]
-        on = (y == top[group]) & (y > before[group])
-        chosen = order[rows[on]]
-        fronts.append(chosen[np.lexsort((chosen, u1[chosen]))])  # u1 ascending, then index
-    return fronts
+    limits = np.asarray(levels, dtype=np.int64) * BUDGET_RESOLUTION + 1e-12
+    positions, starts = staircases(u1[order], u2[order], cost[order], limits)
+    chosen = order[positions]
+    return [chosen[starts[i] : starts[i + 1]] for i in range(len(levels))]
+
+
+def group_fronts(search: OfferSearch, groups: F64, red_lines: Admissible) -> tuple[F64, F64]:
+    """The ratifiable (U_J, U_US) frontier of each group, padded with NaN: (G, L) arrays.
+
+    ``groups`` rows are (leader, ψ, ρ̂, budget level). Groups of one (leader, ψ, ρ̂) share
+    one sort of their candidates, and every group on the tabulated beliefs is answered in
+    one compiled call over the skeletons (core/skeleton.py); the others as
+    :func:`ratifiable_fronts` over their own candidates. Each row is sorted by U_J ascending.
+    """
+    beliefs, of_group = group_keys(groups[:, 0], groups[:, 1], groups[:, 2])
+    batch = search.batch(beliefs, [red_lines] * len(beliefs))
+    order = np.argsort(of_group, kind="stable")  # the groups, belief by belief
+    limit_start = np.searchsorted(of_group[order], np.arange(len(beliefs) + 1))
+    levels = groups[order, 3].astype(np.int64)
+    japan, us, starts = batch.fronts(levels * BUDGET_RESOLUTION + 1e-12, limit_start)
+    lengths = np.diff(starts)
+    exact: dict[int, tuple[F64, F64]] = {}  # group -> frontier, off the tabulated beliefs
+    for h in np.flatnonzero(~batch.on):
+        leader, threat, belief = int(beliefs[h, 0]), float(beliefs[h, 1]), float(beliefs[h, 2])
+        cands = search.candidates("benchmark", leader, threat, belief, red_lines)
+        (_, _, own, other, cost), by_own = cands.by_own()
+        items = range(limit_start[h], limit_start[h + 1])
+        fronts = ratifiable_fronts(own, other, cost, levels[items].tolist(), by_own)
+        for k, on in zip(items, fronts, strict=True):
+            exact[int(order[k])] = (own[on], other[on])
+    width = max([int(lengths.max(initial=0))] + [len(x) for x, _ in exact.values()])
+    a = np.full((len(groups), width), np.nan)
+    b = np.full((len(groups), width), np.nan)
+    rows = np.repeat(order, lengths)
+    columns = np.arange(len(japan)) - np.repeat(starts[:-1], lengths)
+    a[rows, columns], b[rows, columns] = japan, us
+    for g, (x, y) in exact.items():
+        a[g, : len(x)], b[g, : len(y)] = x, y
+    return a, b
 
 
 @dataclass(frozen=True)

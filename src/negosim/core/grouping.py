@@ -10,26 +10,29 @@ I64 = NDArray[np.int64]
 
 
 def group_keys(*columns: F64 | I64) -> tuple[F64, I64]:
-    """Distinct rows of the grouping columns and each replicate's row number.
+    """Distinct rows of the grouping columns, in lexicographic order, and each row's number.
 
-    Each column is coded by a 1-D ``np.unique`` and the codes are combined into one integer
-    key, which is much faster than ``np.unique(axis=0)`` on float rows.
+    The same as ``np.unique(np.stack(columns, 1), axis=0, return_inverse=True)`` (NaNs
+    equal, as there), in one stable lexsort: a group starts where any column changes. Each
+    distinct row's values are those of its first occurrence.
     """
-    key = np.zeros(len(columns[0]), dtype=np.int64)
-    span = 1  # the key's values are below this
-    for column in columns:
-        column = np.asarray(column, dtype=np.float64)
-        if not len(column) or (column == column[0]).all():
-            continue  # a constant column (often the belief, or the restriction) adds nothing
-        values, codes = np.unique(column, return_inverse=True)
-        if span * len(values) >= 2**62:  # re-number the key densely (same order) first
-            distinct, key = np.unique(key, return_inverse=True)
-            key, span = key.reshape(-1).astype(np.int64), len(distinct)
-        key = key * len(values) + codes.reshape(-1)
-        span *= len(values)
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    stacked = np.stack([np.asarray(c, dtype=np.float64)[first] for c in columns], axis=1)
-    return stacked, inverse.reshape(-1)
+    cols = [np.asarray(column, dtype=np.float64) for column in columns]
+    n = len(cols[0])
+    if not n:
+        return np.zeros((0, len(cols))), np.zeros(0, dtype=np.int64)
+    order = np.lexsort(cols[::-1])  # lexsort's last key is its primary one
+    starts = np.zeros(n, dtype=bool)
+    starts[0] = True
+    for column in cols:
+        ranked = column[order]
+        changed = ranked[1:] != ranked[:-1]
+        if changed.any():
+            changed &= ~(np.isnan(ranked[1:]) & np.isnan(ranked[:-1]))
+            starts[1:] |= changed
+    inverse = np.empty(n, dtype=np.int64)
+    inverse[order] = np.cumsum(starts) - 1
+    first = order[starts]
+    return np.stack([column[first] for column in cols], axis=1), inverse
 
 
 def split_groups(inverse: I64, count: int) -> list[I64]:

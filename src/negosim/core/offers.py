@@ -8,8 +8,9 @@ Why this is fast (docs/model.md §9): the best offer lies in (frontier of the st
 (frontier of the static block) (core/frontiers.py), a few thousand packages instead of
 90,000. Replicates are grouped by what changes those packages' values (Japan's leader type,
 threat perception ψ, reversal belief ρ̂, the admissible set); each group's candidates
-(core/candidates.py) are computed once, cached by content, and queried for all its
-replicates. One state-block set serves every belief in a bin of ψ.
+share one skeleton per bin of ψ (core/skeleton.py): one state-block set serves every belief
+in the bin, and only Japan's state-block part of a package changes with the beliefs. A
+month's groups are answered in one compiled call over their skeletons (core/kernels.py).
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from numpy.typing import NDArray
 from negosim.core.admissible import Admissible
 from negosim.core.candidates import Candidates
 from negosim.core.frontiers import front_over_beliefs, restricted_front
-from negosim.core.grouping import group_keys, split_groups
+from negosim.core.grouping import group_keys
 from negosim.core.lru import LRUCache
+from negosim.core.skeleton import Batch, Skeleton, japan_state, skeleton
 from negosim.core.utility import UtilityTables
 
 F64 = NDArray[np.float64]
@@ -115,6 +117,17 @@ class OfferSearch:
         # Japan's offers and the benchmarks (over the ratifiable set) both need L_J.
         return japan, (t.us_state, t.us_static), (t.cost_state, t.cost_static)
 
+    def _bin(self, threat: float, belief: float) -> int | None:
+        """The bin of ψ that (ψ, ρ̂) falls in, or None outside the tables' range."""
+        low, high = self.tables.threat_range
+        if not (low <= threat <= high and 0.0 <= belief <= 1.0):
+            return None
+        step = int((threat - low) // _THREAT_BIN)
+        x0 = low + step * _THREAT_BIN
+        if not x0 <= threat <= min(high, x0 + _THREAT_BIN):
+            return None  # rounding at a bin's edge
+        return step
+
     def _state_front(
         self, leader: int, threat: float, belief: float, admissible: Admissible | None
     ) -> tuple[int, I64] | None:
@@ -125,15 +138,15 @@ class OfferSearch:
         three objectives are the same for the US, Japan and the benchmarks. None when the
         beliefs lie outside the range the scenario's tables were made for.
         """
+        step = self._bin(threat, belief)
+        return None if step is None else (step, self._bin_front(leader, step, admissible))
+
+    def _bin_front(self, leader: int, step: int, admissible: Admissible | None) -> I64:
+        """The state-block set of bin ``step`` (see :meth:`_state_front`), cached."""
         t = self.tables
         low, high = t.threat_range
-        if not (low <= threat <= high and 0.0 <= belief <= 1.0):
-            return None
-        step = int((threat - low) // _THREAT_BIN)
         x0 = low + step * _THREAT_BIN
         x1 = min(high, x0 + _THREAT_BIN)
-        if not x0 <= threat <= x1:
-            return None  # rounding at a bin's edge
         restriction = b"" if admissible is None else admissible.key
         key = ("state front", self._identity("state", leader), restriction, step)
         found = self.cache.get(key)
@@ -151,7 +164,7 @@ class OfferSearch:
             allowed = b if admissible is None else np.flatnonzero(admissible.state)
             found = front_over_beliefs(t.us_state, t.cost_state, corners, allowed)
             self.cache.put(key, found, found.nbytes)
-        return step, found  # type: ignore[return-value]
+        return found  # type: ignore[return-value]
 
     def _static_front(self, leader: int, admissible: Admissible | None) -> I64:
         """The static block's (U_US, U_J, -L_J) frontier: no beliefs, one per restriction."""
@@ -167,6 +180,20 @@ class OfferSearch:
             self.cache.put(key, found, found.nbytes)
         return found  # type: ignore[return-value]
 
+    def _skeleton(
+        self, leader: int, admissible: Admissible | None, binned: tuple[int, I64]
+    ) -> Skeleton:
+        """A bin's packages without Japan's belief-dependent part, cached per bin (§9)."""
+        step, state_idx = binned
+        restriction = b"" if admissible is None else admissible.key
+        key = ("skeleton", self._identity("state", leader), restriction, step)
+        found = self.cache.get(key)
+        if found is None:
+            static_idx = self._static_front(leader, admissible)
+            found = skeleton(self.tables, leader, state_idx, static_idx)
+            self.cache.put(key, found, found.nbytes)
+        return found  # type: ignore[return-value]
+
     def _from_skeleton(
         self,
         proposer: str,
@@ -176,36 +203,41 @@ class OfferSearch:
         admissible: Admissible | None,
         binned: tuple[int, I64],
     ) -> Candidates:
-        """Candidates on a bin's state set: only Japan's state-block part depends on beliefs.
-
-        The pairs (b, g), the US's utility, the cost and Japan's static part are kept per
-        bin (the skeleton); a belief adds Japan's security-dependent part of its state set.
-        """
-        t = self.tables
-        step, state_idx = binned
-        restriction = b"" if admissible is None else admissible.key
-        key = ("skeleton", self._identity("state", leader), restriction, step)
-        skeleton = self.cache.get(key)
-        if skeleton is None:
-            static_idx = self._static_front(leader, admissible)
-            bb = np.repeat(state_idx, len(static_idx))
-            gg = np.tile(static_idx, len(state_idx))
-            skeleton = (
-                bb,
-                gg,
-                t.us_state[bb] + t.us_static[gg],
-                t.japan_static[leader][gg],
-                t.cost_state[bb] + t.cost_static[gg],
-                len(static_idx),
-            )
-            self.cache.put(key, skeleton, sum(a.nbytes for a in skeleton[:5]))
-        bb, gg, us, japan_static, cost, width = skeleton  # type: ignore[misc]
-        sec = t.security_at(state_idx, np.float64(threat), np.float64(belief)).security
-        japan_state = t.japan_state[leader][state_idx] + t.security_weight[leader] * sec
-        japan = np.repeat(japan_state, width) + japan_static
+        """Candidates on a bin's state set: only Japan's state-block part depends on beliefs."""
+        sk = self._skeleton(leader, admissible, binned)
+        part = japan_state(
+            self.tables,
+            np.full(len(sk.state), leader),
+            sk.state,
+            np.float64(threat),
+            np.float64(belief),
+        )
+        bb, gg, us, japan_static, cost = sk.packages(self.tables, leader)
+        japan = np.repeat(part, len(sk.static)) + japan_static
         if proposer == "us":
             return Candidates(bb, gg, us, japan, cost)
         return Candidates(bb, gg, japan, us, cost)  # Japan proposes, or the benchmarks
+
+    def batch(self, groups: F64, restrictions: list[Admissible | None]) -> Batch:
+        """The skeletons of groups of (leader, ψ, ρ̂), one restriction each, end to end.
+
+        Groups of one (leader, restriction, bin of ψ) share a skeleton, looked up once.
+        """
+        parts: dict[tuple[int, bytes, int], int] = {}
+        found: list[Skeleton] = []
+        of_group = np.full(len(groups), -1, dtype=np.int64)
+        for g, (row, restriction) in enumerate(zip(groups, restrictions, strict=True)):
+            step = self._bin(float(row[1]), float(row[2]))
+            if step is None:
+                continue  # left to the exact search
+            lead = int(row[0])
+            key = (lead, b"" if restriction is None else restriction.key, step)
+            if key not in parts:
+                parts[key] = len(found)
+                binned = (step, self._bin_front(lead, step, restriction))
+                found.append(self._skeleton(lead, restriction, binned))
+            of_group[g] = parts[key]
+        return Batch(self.tables, groups, found, of_group)
 
     def candidates(
         self,
@@ -312,17 +344,23 @@ class OfferSearch:
         """(state, static) block indices of each replicate's offer; -1 where none qualifies.
 
         ``admissible`` is (restrictions, each replicate's restriction index), or None.
+        Replicates are grouped by (leader, ψ, ρ̂, restriction); the groups on the tabulated
+        beliefs are answered in one compiled call over their skeletons, the rare others
+        over their own candidates.
         """
-        state = np.full(len(target), -1, dtype=np.int64)
-        static = np.full(len(target), -1, dtype=np.int64)
-        index = np.zeros(len(target), dtype=np.int64) if admissible is None else admissible[1]
+        n = len(target)
+        target = np.ascontiguousarray(target, dtype=np.float64)
+        budget = np.full(n, np.inf) if budget is None else np.ascontiguousarray(budget, np.float64)
+        index = np.zeros(n, dtype=np.int64) if admissible is None else admissible[1]
         unique, inverse = group_keys(leader, threat, belief, index)
-        for row, members in zip(unique, split_groups(inverse, len(unique)), strict=True):
-            restriction = None if admissible is None else admissible[0][int(row[3])]
+        restrictions = [None if admissible is None else admissible[0][int(i)] for i in unique[:, 3]]
+        batch = self.batch(unique, restrictions)
+        state, static = batch.offers(proposer, inverse, target, budget)
+        for g in np.flatnonzero(~batch.on):
+            members = np.flatnonzero(inverse == g)
+            row = unique[g]
             found = self.candidates(
-                proposer, int(row[0]), float(row[1]), float(row[2]), restriction
+                proposer, int(row[0]), float(row[1]), float(row[2]), restrictions[g]
             )
-            state[members], static[members] = found.query(
-                target[members], None if budget is None else budget[members]
-            )
+            state[members], static[members] = found.query(target[members], budget[members])
         return state, static

@@ -112,9 +112,14 @@ def make_executor(kind: str, workers: int, scheduler: str | None = None) -> Iter
         yield InlineExecutor()
         return
     if kind == "process":
+        context = _context()
+        if context.get_start_method() == "fork":
+            from negosim.core.kernels import warm_up
+
+            warm_up()  # forked workers inherit the loaded compiled loops
         pool = ProcessPoolExecutor(
             max_workers=workers,
-            mp_context=_context(),
+            mp_context=context,
             initializer=_init_worker,
             initargs=(os.getpid(),),
         )
