@@ -79,10 +79,39 @@ def ratifiable_fronts(
 def group_fronts(search: OfferSearch, groups: F64, red_lines: Admissible) -> tuple[F64, F64]:
     """The ratifiable (U_J, U_US) frontier of each group, padded with NaN: (G, L) arrays.
 
-    ``groups`` rows are (leader, ψ, ρ̂, budget level). Groups of one (leader, ψ, ρ̂) share
-    one sort of their candidates, and every group on the tabulated beliefs is answered in
-    one compiled call over the skeletons (core/skeleton.py); the others as
-    :func:`ratifiable_fronts` over their own candidates. Each row is sorted by U_J ascending.
+    ``groups`` rows are (leader, ψ, ρ̂, budget level); each row is sorted by U_J ascending.
+    Frontiers are cached by content (design points of a sweep share many), and the missing
+    ones computed together by :func:`_compute_fronts`.
+    """
+    keys = [
+        (
+            "ratifiable",
+            search.identity("benchmark", int(row[0])),
+            red_lines.key,
+            *row[1:3],
+            int(row[3]),
+        )
+        for row in groups
+    ]
+    fronts: list[tuple[F64, F64] | None] = [search.cache.get(key) for key in keys]  # type: ignore[misc]
+    missing = [g for g, front in enumerate(fronts) if front is None]
+    if missing:
+        for g, front in zip(
+            missing, _compute_fronts(search, groups[missing], red_lines), strict=True
+        ):
+            fronts[g] = front
+            search.cache.put(keys[g], front, front[0].nbytes + front[1].nbytes)
+    return padded(fronts)  # type: ignore[arg-type]
+
+
+def _compute_fronts(
+    search: OfferSearch, groups: F64, red_lines: Admissible
+) -> list[tuple[F64, F64]]:
+    """Each group's ratifiable frontier (U_J, U_US), both by U_J ascending.
+
+    Groups of one (leader, ψ, ρ̂) share their candidates, and every group on the tabulated
+    beliefs is answered in one compiled call over the skeletons (core/skeleton.py); the
+    others as :func:`ratifiable_fronts` over their own candidates.
     """
     beliefs, of_group = group_keys(groups[:, 0], groups[:, 1], groups[:, 2])
     batch = search.batch(beliefs, [red_lines] * len(beliefs))
@@ -90,25 +119,18 @@ def group_fronts(search: OfferSearch, groups: F64, red_lines: Admissible) -> tup
     limit_start = np.searchsorted(of_group[order], np.arange(len(beliefs) + 1))
     levels = groups[order, 3].astype(np.int64)
     japan, us, starts = batch.fronts(levels * BUDGET_RESOLUTION + 1e-12, limit_start)
-    lengths = np.diff(starts)
-    exact: dict[int, tuple[F64, F64]] = {}  # group -> frontier, off the tabulated beliefs
-    for h in np.flatnonzero(~batch.on):
+    out: list[tuple[F64, F64]] = [(np.zeros(0), np.zeros(0))] * len(groups)
+    for k, g in enumerate(order):
+        out[g] = (japan[starts[k] : starts[k + 1]].copy(), us[starts[k] : starts[k + 1]].copy())
+    for h in np.flatnonzero(~batch.on):  # off the tabulated beliefs
         leader, threat, belief = int(beliefs[h, 0]), float(beliefs[h, 1]), float(beliefs[h, 2])
         cands = search.candidates("benchmark", leader, threat, belief, red_lines)
         (_, _, own, other, cost), by_own = cands.by_own()
         items = range(limit_start[h], limit_start[h + 1])
         fronts = ratifiable_fronts(own, other, cost, levels[items].tolist(), by_own)
         for k, on in zip(items, fronts, strict=True):
-            exact[int(order[k])] = (own[on], other[on])
-    width = max([int(lengths.max(initial=0))] + [len(x) for x, _ in exact.values()])
-    a = np.full((len(groups), width), np.nan)
-    b = np.full((len(groups), width), np.nan)
-    rows = np.repeat(order, lengths)
-    columns = np.arange(len(japan)) - np.repeat(starts[:-1], lengths)
-    a[rows, columns], b[rows, columns] = japan, us
-    for g, (x, y) in exact.items():
-        a[g, : len(x)], b[g, : len(y)] = x, y
-    return a, b
+            out[order[k]] = (own[on], other[on])
+    return out
 
 
 @dataclass(frozen=True)

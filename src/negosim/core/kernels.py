@@ -293,3 +293,6 @@ def warm_up() -> None:
     pick_composed(True, layout, f, tables, i, i, f, f)
     staircases(f, f, f, f)
     composed_fronts(layout, f, tables, i, f, np.zeros(2, dtype=np.int64))
+    from negosim.core.rng import _uniforms  # the counter-based generator is compiled too
+
+    _uniforms(np.zeros(1, dtype=np.uint64), np.uint64(0), 1)

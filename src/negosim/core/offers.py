@@ -62,6 +62,7 @@ class OfferSearch:
         self._identities: dict[tuple[str, int], bytes] = {}
         # (US?, leader, restriction) -> the static block's best own utility (no beliefs)
         self._static_best: dict[tuple[bool, int, bytes], float] = {}
+        self._corners: dict[tuple[int, int], F64] = {}  # (leader, bin) -> U_J at its corners
 
     def identity(self, proposer: str, leader: int) -> bytes:
         """Content key of the tables behind ``proposer``'s candidates for ``leader``."""
@@ -151,17 +152,19 @@ class OfferSearch:
         key = ("state front", self._identity("state", leader), restriction, step)
         found = self.cache.get(key)
         if found is None:
-            b = np.arange(t.grid.n_state)
-            corners = np.stack(
-                [
-                    t.japan_state[leader]
-                    + t.security_weight[leader]
-                    * t.security_at(b, np.float64(x), np.float64(r)).security
-                    for x in (x0, x1)
-                    for r in (0.0, 1.0)
-                ]
+            corners = self._corners.get((leader, step))
+            if corners is None:  # U_J of every state package at the bin's four corners
+                b = np.arange(t.grid.n_state)
+                x = np.array([x0, x0, x1, x1])[:, None]
+                r = np.array([0.0, 1.0, 0.0, 1.0])[:, None]
+                sec = t.security_at(b[None, :], x, r).security
+                corners = t.japan_state[leader] + t.security_weight[leader] * sec
+                self._corners[(leader, step)] = corners
+            allowed = (
+                np.arange(t.grid.n_state)
+                if admissible is None
+                else np.flatnonzero(admissible.state)
             )
-            allowed = b if admissible is None else np.flatnonzero(admissible.state)
             found = front_over_beliefs(t.us_state, t.cost_state, corners, allowed)
             self.cache.put(key, found, found.nbytes)
         return found  # type: ignore[return-value]
