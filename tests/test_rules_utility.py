@@ -387,3 +387,23 @@ def test_status_quo_utilities_by_hand(spec):
     assert u_j[0] == pytest.approx(1.5337 / 1.73875, abs=1e-12)
     assert tables.us(b, g)[0] == pytest.approx(0.375 / 1.155, abs=1e-12)
     assert tables.security_weight[centrist[0]] == pytest.approx(0.25 / 1.73875, abs=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 50))
+def test_grid_split_is_numpys_row_major_index_and_join_inverts_it(seed, n):
+    """(b, g) of packages are numpy's row-major block indices; join gives the levels back."""
+    from conftest import BASELINE
+    from negosim.core.grid import OutcomeGrid
+    from negosim.scenario import load_scenario
+
+    grid = OutcomeGrid.from_issues(load_scenario(BASELINE).spec.issues)
+    rng = np.random.default_rng(seed)
+    levels = np.column_stack([rng.integers(0, len(a.values), n) for a in grid.axes])
+    b, g = grid.split(levels)
+    s, d = levels[:, grid.commitment], levels[:, grid.defense]
+    assert np.array_equal(b, np.ravel_multi_index((s, d), grid.block_shape))
+    static = tuple(levels[:, i] for i in grid.static_issues)
+    assert np.array_equal(g, np.ravel_multi_index(static, grid.static_shape))
+    assert np.array_equal(grid.join(b, g), levels)
+    assert np.array_equal(grid.static_levels()[g], levels[:, list(grid.static_issues)])

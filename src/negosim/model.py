@@ -17,7 +17,8 @@ from numpy.typing import NDArray
 
 from negosim.agents import ChinaAgent, JapanAgent, USAgent
 from negosim.agents.seat import Seat
-from negosim.core.admissible import Admissible, admissible_masks
+from negosim.core.admissible import Admissible
+from negosim.core.admissible import restrictions as restrictions_of
 from negosim.core.events import World, apply_events, describe
 from negosim.core.grid import OutcomeGrid
 from negosim.core.grouping import group_keys
@@ -140,7 +141,6 @@ class NegotiationModel(mesa.Model):
         )
         self.history: list[RoundRecord] = []
         self._admissible: tuple[int, tuple[list[Admissible], I64]] | None = None
-        self._restrictions: dict[bytes, Admissible] = {}  # (leader, in force, lines announced)
         self.running = True
 
     # -- the month ---------------------------------------------------------------------
@@ -275,25 +275,9 @@ class NegotiationModel(mesa.Model):
         # Distinct rows in lexicographic order, as np.unique(axis=0) but coded per column.
         coded, index = group_keys(*rows.T)
         unique = coded.astype(np.int64)
-        lines = self.spec.politics.red_lines  # those announced so far cap the offers
-        announced = bytes(line.announced_round <= self.steps for line in lines)
+        # the red lines announced so far cap the offers
         red_lines = red_line_masks(tables.grid, self.spec, self.steps)
-        restrictions = []
-        for row in unique:
-            key = row.tobytes() + announced
-            if key not in self._restrictions:
-                self._restrictions[key] = Admissible.of(
-                    tables.grid,
-                    admissible_masks(
-                        tables.japan_contributions[row[0]],
-                        tables.us_contributions,
-                        row[1:],
-                        tables.linkage_japan,
-                        tables.linkage_us,
-                        red_lines,
-                    ),
-                )
-            restrictions.append(self._restrictions[key])
+        restrictions = restrictions_of(tables, unique, red_lines, self.search.cache)
         found = (restrictions, index.reshape(-1).astype(np.int64))
         self._admissible = (self.steps, found)
         return found

@@ -27,11 +27,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
 from negosim.core.grid import OutcomeGrid
+from negosim.core.lru import LRUCache
+
+if TYPE_CHECKING:
+    from negosim.core.utility import UtilityTables
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -92,3 +97,40 @@ def admissible_masks(
         & red_lines[k]
         for k in range(len(japan))
     ]
+
+
+def restrictions(
+    tables: UtilityTables,
+    rows: I64,
+    red_lines: tuple[B, ...],
+    cache: LRUCache[tuple[object, ...], object],
+) -> list[Admissible]:
+    """The restriction of each row (leader type, then the package in force's levels).
+
+    Cached by content (both sides' contributions and linkage, the red lines drawn, the
+    row), so the design points of a sweep that leave those alone share them.
+    """
+    t = tables
+    digest = hashlib.blake2b(repr((t.linkage_japan, t.linkage_us)).encode(), digest_size=16)
+    for part in (*(a for leader in t.japan_contributions for a in leader), *t.us_contributions):
+        digest.update(np.ascontiguousarray(part).tobytes() + b"|")
+    for mask in red_lines:
+        digest.update(np.packbits(mask).tobytes() + b"|")
+    identity = digest.digest()
+    out = []
+    for row in rows:
+        key = ("restriction", identity, row.tobytes())
+        found = cache.get(key)
+        if found is None:
+            masks = admissible_masks(
+                t.japan_contributions[row[0]],
+                t.us_contributions,
+                row[1:],
+                t.linkage_japan,
+                t.linkage_us,
+                red_lines,
+            )
+            found = Admissible.of(t.grid, masks)
+            cache.put(key, found, found.state.nbytes + found.static.nbytes)  # type: ignore[attr-defined]
+        out.append(found)
+    return out  # type: ignore[return-value]

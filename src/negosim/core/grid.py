@@ -105,20 +105,31 @@ class OutcomeGrid:
 
     def static_levels(self) -> I64:
         """Level indices, shape (n_static, n_static_issues), of every static package g."""
+        return self._static_levels
+
+    @cached_property
+    def _static_levels(self) -> I64:
         if not self.static_shape:
-            return np.zeros((1, 0), dtype=np.int64)
-        idx = np.unravel_index(np.arange(self.n_static), self.static_shape)
-        return np.stack(idx, axis=1).astype(np.int64)
+            levels = np.zeros((1, 0), dtype=np.int64)
+        else:
+            idx = np.unravel_index(np.arange(self.n_static), self.static_shape)
+            levels = np.stack(idx, axis=1).astype(np.int64)
+        levels.setflags(write=False)  # shared by every caller
+        return levels
+
+    @cached_property
+    def _static_strides(self) -> I64:
+        """Row-major strides of the static block: g = Σ level_i · stride_i."""
+        shape = np.array(self.static_shape, dtype=np.int64)
+        return np.concatenate((np.cumprod(shape[::-1])[::-1][1:], [1])).astype(np.int64)
 
     def split(self, levels: I64) -> tuple[I64, I64]:
-        """Package level indices (n, issues) → block indices (b, g)."""
-        b = np.ravel_multi_index(
-            (levels[:, self.commitment], levels[:, self.defense]), self.block_shape
-        )
+        """Package level indices (n, issues) → block indices (b, g), row-major as numpy's."""
+        levels = np.asarray(levels, dtype=np.int64)
+        b = levels[:, self.commitment] * self.block_shape[1] + levels[:, self.defense]
         if not self.static_shape:
-            return b.astype(np.int64), np.zeros(len(levels), dtype=np.int64)
-        g = np.ravel_multi_index(tuple(levels[:, i] for i in self.static_issues), self.static_shape)
-        return b.astype(np.int64), g.astype(np.int64)
+            return b, np.zeros(len(levels), dtype=np.int64)
+        return b, levels[:, list(self.static_issues)] @ self._static_strides
 
     def join(self, b: I64, g: I64) -> I64:
         """Block indices (b, g) → package level indices (n, issues)."""

@@ -63,6 +63,8 @@ class OfferSearch:
         # (US?, leader, restriction) -> the static block's best own utility (no beliefs)
         self._static_best: dict[tuple[bool, int, bytes], float] = {}
         self._corners: dict[tuple[int, int], F64] = {}  # (leader, bin) -> U_J at its corners
+        # (US?, leader, ψ, ρ̂, restriction) -> best own utility (best_own; values, not tables)
+        self._best: dict[tuple[object, ...], float] = {}
 
     def identity(self, proposer: str, leader: int) -> bytes:
         """Content key of the tables behind ``proposer``'s candidates for ``leader``."""
@@ -301,15 +303,32 @@ class OfferSearch:
         state blocks of every distinct (leader, beliefs, restriction) in one array, the static
         blocks per distinct (leader, restriction).
         """
-        t = self.tables
         if admissible is None:
             restrictions: list[Admissible] | None = None
             index = np.zeros(len(leader), dtype=np.int64)
         else:
             restrictions, index = admissible
         unique, inverse = group_keys(leader, threat, belief, index)
+        us = proposer == "us"
+        keys = [
+            (us, int(row[0]), float(row[1]), float(row[2]))
+            + ((b"",) if restrictions is None else (restrictions[int(row[3])].key,))
+            for row in unique
+        ]
+        found = [self._best.get(key) for key in keys]
+        missing = [g for g, value in enumerate(found) if value is None]
+        if missing:
+            for g, value in zip(
+                missing, self._best_rows(us, unique[missing], restrictions), strict=True
+            ):
+                found[g] = self._best[keys[g]] = float(value)
+        return np.array(found, dtype=np.float64)[inverse]
+
+    def _best_rows(self, us: bool, unique: F64, restrictions: list[Admissible] | None) -> F64:
+        """:meth:`best_own` of distinct (leader, ψ, ρ̂, restriction index) rows."""
+        t = self.tables
         rows_leader, rows_index = unique[:, 0].astype(np.int64), unique[:, 3].astype(np.int64)
-        if proposer == "us":
+        if us:
             state_part = np.broadcast_to(t.us_state, (len(unique), t.grid.n_state))
         else:
             b = np.arange(t.grid.n_state)
@@ -323,16 +342,15 @@ class OfferSearch:
         top_static = np.empty(len(pairs))
         for p, (leader_p, index_p) in enumerate(pairs.astype(np.int64)):
             restriction = None if restrictions is None else restrictions[index_p]
-            key = (proposer == "us", int(leader_p), b"" if restriction is None else restriction.key)
+            key = (us, int(leader_p), b"" if restriction is None else restriction.key)
             if key not in self._static_best:
-                static = t.us_static if proposer == "us" else t.japan_static[leader_p]
+                static = t.us_static if us else t.japan_static[leader_p]
                 if restriction is not None:
                     static = static[restriction.static]
                 self._static_best[key] = float(static.max()) if len(static) else -np.inf
             top_static[p] = self._static_best[key]
         # -inf where a block has nothing admissible
-        value = state_part.max(axis=1) + top_static[pair_of_row]
-        return value[inverse]
+        return state_part.max(axis=1) + top_static[pair_of_row]
 
     def offers(
         self,

@@ -45,7 +45,7 @@ class Settings:
 
 def fork(model: NegotiationModel) -> NegotiationModel:
     """An independent copy of ``model`` that shares its read-only tables and caches."""
-    shared = (model.tables, model.search, model.spec, model._restrictions)
+    shared = (model.tables, model.search, model.spec)
     return copy.deepcopy(model, {id(obj): obj for obj in shared})
 
 
