@@ -118,10 +118,11 @@ class OutcomeGrid:
         return levels
 
     @cached_property
-    def _static_strides(self) -> I64:
+    def _static_strides(self) -> tuple[int, ...]:
         """Row-major strides of the static block: g = Σ level_i · stride_i."""
-        shape = np.array(self.static_shape, dtype=np.int64)
-        return np.concatenate((np.cumprod(shape[::-1])[::-1][1:], [1])).astype(np.int64)
+        return tuple(
+            int(np.prod(self.static_shape[k + 1 :])) for k in range(len(self.static_shape))
+        )
 
     def split(self, levels: I64) -> tuple[I64, I64]:
         """Package level indices (n, issues) → block indices (b, g), row-major as numpy's."""
@@ -129,7 +130,10 @@ class OutcomeGrid:
         b = levels[:, self.commitment] * self.block_shape[1] + levels[:, self.defense]
         if not self.static_shape:
             return b, np.zeros(len(levels), dtype=np.int64)
-        return b, levels[:, list(self.static_issues)] @ self._static_strides
+        g = np.zeros(len(levels), dtype=np.int64)
+        for issue, stride in zip(self.static_issues, self._static_strides, strict=True):
+            g += levels[:, issue] * stride
+        return b, g
 
     def join(self, b: I64, g: I64) -> I64:
         """Block indices (b, g) → package level indices (n, issues)."""
