@@ -65,6 +65,7 @@ class OfferSearch:
         self._corners: dict[tuple[int, int], F64] = {}  # (leader, bin) -> U_J at its corners
         # (US?, leader, ψ, ρ̂, restriction) -> best own utility (best_own; values, not tables)
         self._best: dict[tuple[object, ...], float] = {}
+        self._skeletons: dict[tuple[int, bytes, int], Skeleton] = {}  # (leader, restriction, bin)
 
     def identity(self, proposer: str, leader: int) -> bytes:
         """Content key of the tables behind ``proposer``'s candidates for ``leader``."""
@@ -239,8 +240,11 @@ class OfferSearch:
             key = (lead, b"" if restriction is None else restriction.key, step)
             if key not in parts:
                 parts[key] = len(found)
-                binned = (step, self._bin_front(lead, step, restriction))
-                found.append(self._skeleton(lead, restriction, binned))
+                skeleton = self._skeletons.get(key)
+                if skeleton is None:  # this run's first use; the shared cache may have it
+                    binned = (step, self._bin_front(lead, step, restriction))
+                    skeleton = self._skeletons[key] = self._skeleton(lead, restriction, binned)
+                found.append(skeleton)
             of_group[g] = parts[key]
         return Batch(self.tables, groups, found, of_group)
 
