@@ -27,7 +27,6 @@ from numpy.typing import NDArray
 from negosim.core.admissible import Admissible
 from negosim.core.bargaining import pareto_staircase
 from negosim.core.grouping import group_keys
-from negosim.core.kernels import staircases
 
 if TYPE_CHECKING:
     from negosim.core.offers import OfferSearch
@@ -68,6 +67,8 @@ def ratifiable_fronts(
     (:func:`negosim.core.kernels.staircases`). ``order`` is that order when the caller has
     it (a stable argsort of -u1).
     """
+    from negosim.core.kernels import staircases  # numba only where frontiers are drawn
+
     if order is None:
         order = np.argsort(-u1, kind="stable")
     limits = np.asarray(levels, dtype=np.int64) * BUDGET_RESOLUTION + 1e-12

@@ -6,6 +6,11 @@ twenty array calls whatever its size, and most groups hold one replicate, so the
 was bound by call overhead, not arithmetic. These loops answer every replicate of a month
 in one call (numba, ahead of the first use and cached on disk).
 
+The counter-based generator's uniforms (core/rng.py) are compiled here too: the model draws
+a few hundred numbers at a time, a dozen times a month. Importing this module imports numba
+(0.3 s) and its first call in a process loads the compiled code (0.4 s): modules that only
+read results (plots, reports) do not import it.
+
 Why the answers are the numpy formulation's, bit for bit: the loops only compare, and the
 one sum they form (Japan's state-block part plus its static-block part of a package) is
 the same single IEEE addition numpy performs; numba is not allowed to reorder or fuse
@@ -23,8 +28,11 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
+from negosim.core.rng import _GOLDEN, _M1, _M2
+
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
+U64 = NDArray[np.uint64]
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -280,6 +288,26 @@ def composed_fronts(  # pragma: no cover - compiled; tested through the benchmar
     return out_japan[:used], out_us[:used], starts
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _mix(z: np.uint64) -> np.uint64:  # pragma: no cover - compiled
+    """:func:`negosim.core.rng.splitmix64` on one word (unsigned arithmetic wraps, as there)."""
+    z = (z ^ (z >> np.uint64(30))) * _M1
+    z = (z ^ (z >> np.uint64(27))) * _M2
+    return z ^ (z >> np.uint64(31))
+
+
+@numba.njit(cache=True, nogil=True)
+def counter_uniforms(keys: U64, counter: np.uint64, draws: int) -> F64:  # pragma: no cover
+    """The draws of :func:`negosim.core.rng.uniforms` (its docstring has the formula)."""
+    out = np.empty((len(keys), draws))
+    for d in range(draws):
+        c = _mix((counter | np.uint64(d)) * _GOLDEN + _GOLDEN)
+        for r in range(len(keys)):
+            x = _mix(_mix(keys[r] ^ c) + _GOLDEN)
+            out[r, d] = np.float64(x >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+    return out
+
+
 def warm_up() -> None:
     """Load the compiled loops now: about 0.4 s once per process, the first time.
 
@@ -293,6 +321,4 @@ def warm_up() -> None:
     pick_composed(True, layout, f, tables, i, i, f, f)
     staircases(f, f, f, f)
     composed_fronts(layout, f, tables, i, f, np.zeros(2, dtype=np.int64))
-    from negosim.core.rng import _uniforms  # the counter-based generator is compiled too
-
-    _uniforms(np.zeros(1, dtype=np.uint64), np.uint64(0), 1)
+    counter_uniforms(np.zeros(1, dtype=np.uint64), np.uint64(0), 1)

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import IntEnum
 
-import numba
 import numpy as np
 from numpy.typing import NDArray
 
@@ -66,30 +65,13 @@ def uniforms(keys: U64, round_index: int, purpose: Purpose, draws: int = 1) -> F
 
     Draw d of replicate r is ``u(splitmix64(splitmix64(k_r ^ c_d) + φ))`` with the counter
     ``c_d = splitmix64((round << 40 | purpose << 24 | d) φ + φ)`` and u the top 53 bits
-    over 2^53 (φ the golden-ratio constant); compiled (:func:`_uniforms`), as the model
+    over 2^53 (φ the golden-ratio constant); compiled (core/kernels.py), as the model
     draws a few hundred numbers at a time, a dozen times a month.
     """
+    from negosim.core.kernels import counter_uniforms  # numba loads with the first draw
+
     counter = (np.uint64(round_index) << np.uint64(40)) | (np.uint64(int(purpose)) << np.uint64(24))
-    return _uniforms(np.ascontiguousarray(keys, dtype=np.uint64), counter, draws)
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _mix(z: np.uint64) -> np.uint64:  # pragma: no cover - compiled
-    """:func:`splitmix64` on one word (unsigned arithmetic wraps, as numpy's does)."""
-    z = (z ^ (z >> np.uint64(30))) * _M1
-    z = (z ^ (z >> np.uint64(27))) * _M2
-    return z ^ (z >> np.uint64(31))
-
-
-@numba.njit(cache=True, nogil=True)
-def _uniforms(keys: U64, counter: np.uint64, draws: int) -> F64:  # pragma: no cover - compiled
-    out = np.empty((len(keys), draws))
-    for d in range(draws):
-        c = _mix((counter | np.uint64(d)) * _GOLDEN + _GOLDEN)
-        for r in range(len(keys)):
-            x = _mix(_mix(keys[r] ^ c) + _GOLDEN)
-            out[r, d] = np.float64(x >> np.uint64(11)) * (1.0 / 9007199254740992.0)
-    return out
+    return counter_uniforms(np.ascontiguousarray(keys, dtype=np.uint64), counter, draws)
 
 
 def uniform(keys: U64, round_index: int, purpose: Purpose) -> F64:
