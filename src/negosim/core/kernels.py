@@ -33,6 +33,13 @@ from negosim.core.rng import _GOLDEN, _M1, _M2
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 U64 = NDArray[np.uint64]
+#: Per group of a batch (core/skeleton.py): where its Japan state parts start, its number of
+#: state entries, where they start among the state indices, the state indices end to end,
+#: where its static entries start, the static indices end to end, its width, its leader.
+Layout = tuple[I64, I64, I64, I64, I64, I64, I64, I64]
+#: U_US's state and static parts, L_J's state and static parts, Japan's static part by leader
+#: (flattened, leader-major).
+BlockTables = tuple[F64, F64, F64, F64, F64]
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -70,9 +77,9 @@ def pick_flat(own: F64, other: F64, cost: F64, target: F64, budget: F64) -> I64:
 @numba.njit(cache=True, nogil=True)
 def pick_composed(  # pragma: no cover - compiled; tested through OfferSearch.offers
     us_proposes: bool,
-    layout: tuple[I64, I64, I64, I64, I64, I64, I64, I64],
+    layout: Layout,
     japan_state: F64,
-    tables: tuple[F64, F64, F64, F64, F64],
+    tables: BlockTables,
     order: I64,
     group: I64,
     target: F64,
@@ -80,13 +87,9 @@ def pick_composed(  # pragma: no cover - compiled; tested through OfferSearch.of
 ) -> tuple[I64, I64]:
     """(b, g) of each row's best package over its group's skeleton, -1 where none fits.
 
-    ``layout`` gives, per group: where its Japan state parts start in ``japan_state``, how
-    many state entries it has, where they start in the state indices, the state indices
-    end to end, where its static entries start, the static indices end to end, how many
-    static entries it has, and its leader (see core/skeleton.py). ``tables`` are the
-    block tables (U_US state, U_US static, L_J state, L_J static, Japan's static part by
-    leader, flattened). Package (i, j) pairs state entry i with static entry j; ties go to
-    the smaller i·width + j, as on the explicit candidates.
+    ``layout`` and ``tables`` are described at :data:`Layout` and :data:`BlockTables`.
+    Package (i, j) pairs state entry i with static entry j; ties go to the smaller
+    i·width + j, as on the explicit candidates.
 
     Own utility is a state part plus a static part, so for each state entry the static
     entries taken in ``order`` (the proposer's static part, descending, from the group's
@@ -223,9 +226,9 @@ def _merge_runs(  # pragma: no cover - compiled
 
 @numba.njit(cache=True, nogil=True)
 def composed_fronts(  # pragma: no cover - compiled; tested through the benchmarks
-    layout: tuple[I64, I64, I64, I64, I64, I64, I64, I64],
+    layout: Layout,
     japan_state: F64,
-    tables: tuple[F64, F64, F64, F64, F64],
+    tables: BlockTables,
     japan_order: I64,
     limits: F64,
     limit_start: I64,
