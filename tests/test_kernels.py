@@ -221,3 +221,32 @@ def test_compiled_benchmark_fronts_give_the_explicit_benchmarks(seed):
             if pick[g] >= 0:
                 assert (a[g, pick[g]], b[g, pick[g]]) == (own[on][single[0]], other[on][single[0]])
         assert got.distance_pareto[g] == one.distance_pareto[0]
+
+
+def test_a_run_calls_the_loops_only_with_the_types_warm_up_compiles():
+    """A sweep's workers inherit what the driver's warm_up loaded: if a run called a loop
+    with other argument types (dtype, layout), every worker would compile it again (~2 s)."""
+    import subprocess
+    import sys
+
+    script = f"""
+from negosim.core import kernels
+from negosim.model import NegotiationModel
+from negosim.outcomes import summarize
+from negosim.outcome_space import outcome_space
+from negosim.scenario import load_scenario
+kernels.warm_up()
+loops = [getattr(kernels, name) for name in dir(kernels)]
+loops = [f for f in loops if hasattr(f, "signatures") and not f.__name__.startswith("_")]
+before = {{f.__name__: len(f.signatures) for f in loops}}
+model = NegotiationModel(load_scenario({str(BASELINE)!r}), seeds=range(200), rounds=12).run()
+summarize(model)
+outcome_space(model, 0)
+after = {{f.__name__: len(f.signatures) for f in loops}}
+assert all(n == 1 for n in before.values()), before
+assert after == before, (before, after)
+print(sorted(after))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "pick_composed" in done.stdout and "counter_uniforms" in done.stdout
