@@ -68,22 +68,35 @@ def line_of(text: str, needle: str, after: str | None = None) -> int:
     return hits[0]
 
 
-def tiny_experiment(report: str = "[deal_reached, china_max_level]") -> str:
-    """A 2-point × 3-replicate, 3-round experiment of the baseline (no per-round table)."""
-    return f"""\
-name: tiny
+def tiny_experiment(
+    report: str | None = "[deal_reached, china_max_level]",
+    *,
+    name: str = "tiny",
+    seed: int = 3,
+    replicates: int = 3,
+    rounds: int = 3,
+    omega: str = "[0.0, 1.0]",
+    runs: str | None = None,
+    kept_rounds: str = "none",
+) -> str:
+    """A two-point (China's ω) experiment of the baseline; by default 3 replicates of 3
+    rounds, every run column and no per-round table. ``report`` None: no report line."""
+    text = f"""\
+name: {name}
 scenario: {BASELINE}
-seed: 3
-replicates: 3
-rounds: 3
+seed: {seed}
+replicates: {replicates}
+rounds: {rounds}
 design:
   method: grid
   parameters:
-    china.omega: {{values: [0.0, 1.0]}}
+    china.omega: {{values: {omega}}}
 keep:
-  rounds: none
-report: {report}
 """
+    if runs is not None:
+        text += f"  runs: {runs}\n"
+    text += f"  rounds: {kept_rounds}\n"
+    return text if report is None else text + f"report: {report}\n"
 
 
 def write(directory: Path, text: str, name: str = "experiment.yaml") -> Path:

@@ -20,27 +20,21 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import BASELINE, cli, write
+from conftest import BASELINE, cli, tiny_experiment, write
 from negosim.results import RunOutError, atomic_path, check_run_out
 from negosim.sweep import load_experiment, run_sweep
 from negosim.sweep.store import SweepDirectoryError
 from test_hardening_results_kill import Forker
 
-TINY = f"""\
-name: locked
-scenario: {BASELINE}
-seed: 2
-replicates: 10
-rounds: 6
-design:
-  method: grid
-  parameters:
-    china.omega: {{values: [0.0, 0.75]}}
-keep:
-  runs: [deal_reached]
-  rounds: none
-report: [deal_reached]
-"""
+TINY = tiny_experiment(
+    "[deal_reached]",
+    name="locked",
+    seed=2,
+    replicates=10,
+    rounds=6,
+    omega="[0.0, 0.75]",
+    runs="[deal_reached]",
+)
 
 HOLD = """\
 import sys, time

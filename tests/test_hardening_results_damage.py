@@ -25,25 +25,20 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import BASELINE, NEGOSIM, cli, write
+from conftest import BASELINE, NEGOSIM, cli, tiny_experiment, write
 from negosim.sweep import load_experiment, load_sweep, run_sweep
 from negosim.sweep.integrity import DamagedSweepError
 
-EXPERIMENT = f"""\
-name: damaged
-scenario: {BASELINE}
-seed: 3
-replicates: 10
-rounds: 6
-design:
-  method: grid
-  parameters:
-    china.omega: {{values: [0.0, 0.75]}}
-keep:
-  runs: [deal_reached, final_tariff]
-  rounds: [coercion_level]
-report: [deal_reached, final_tariff]
-"""
+EXPERIMENT = tiny_experiment(
+    "[deal_reached, final_tariff]",
+    name="damaged",
+    seed=3,
+    replicates=10,
+    rounds=6,
+    omega="[0.0, 0.75]",
+    runs="[deal_reached, final_tariff]",
+    kept_rounds="[coercion_level]",
+)
 
 
 def dataset(root: Path) -> dict[str, bytes]:
@@ -81,15 +76,21 @@ def truncate(path: Path) -> None:
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
 
-def _manifest(edit):
+def _json_edit(name: str, edit):
+    """A damage that rewrites the JSON file ``name`` of a result directory with ``edit``."""
+
     def damage(root: Path) -> Path:
-        path = root / "manifest.json"
+        path = root / name
         document = json.loads(path.read_text())
         edit(document)
         path.write_text(json.dumps(document))
         return path
 
     return damage
+
+
+def _manifest(edit):
+    return _json_edit("manifest.json", edit)
 
 
 def _short_chunk(root: Path) -> Path:
@@ -325,14 +326,7 @@ def run_output(tmp_path_factory):
 
 
 def _summary_edit(edit):
-    def damage(root: Path) -> Path:
-        path = root / "summary.json"
-        document = json.loads(path.read_text())
-        edit(document)
-        path.write_text(json.dumps(document))
-        return path
-
-    return damage
+    return _json_edit("summary.json", edit)
 
 
 RUN_DAMAGE = {

@@ -27,26 +27,21 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import BASELINE, NEGOSIM, ROOT, write
+from conftest import NEGOSIM, ROOT, tiny_experiment, write
 
 TRIALS = int(os.environ.get("NEGOSIM_KILL_TRIALS", "20"))
 SEED = int(os.environ.get("NEGOSIM_KILL_SEED", "20250110"))
 
-EXPERIMENT = f"""\
-name: killed
-scenario: {BASELINE}
-seed: 11
-replicates: 20
-rounds: 6
-design:
-  method: grid
-  parameters:
-    china.omega: {{values: [0.0, 0.75]}}
-keep:
-  runs: [deal_reached, final_tariff, china_max_level]
-  rounds: [coercion_level]
-report: [deal_reached]
-"""
+EXPERIMENT = tiny_experiment(
+    "[deal_reached]",
+    name="killed",
+    seed=11,
+    replicates=20,
+    rounds=6,
+    omega="[0.0, 0.75]",
+    runs="[deal_reached, final_tariff, china_max_level]",
+    kept_rounds="[coercion_level]",
+)
 CHUNKS = 10  # 40 runs in chunks of 4
 
 

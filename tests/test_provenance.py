@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BASELINE, ROOT, cli, write
+from conftest import BASELINE, ROOT, cli, tiny_experiment, write
 from negosim.provenance import (
     PACKAGE_DIR,
     PROJECT_FILES,
@@ -27,19 +27,7 @@ from negosim.provenance import (
 )
 from negosim.sweep import load_experiment, run_sweep
 
-TINY = f"""\
-name: provenance
-scenario: {BASELINE}
-seed: 3
-replicates: 2
-rounds: 3
-design:
-  method: grid
-  parameters:
-    china.omega: {{values: [0.0, 1.0]}}
-keep:
-  rounds: none
-"""
+TINY = tiny_experiment(None, name="provenance", seed=3, replicates=2, rounds=3)
 
 
 def _git(*args: str) -> str | None:
