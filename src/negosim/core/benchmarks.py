@@ -45,12 +45,17 @@ def budget_level(budget: F64) -> I64:
     return np.floor(np.maximum(budget, 0.0) / BUDGET_RESOLUTION + 1e-9).astype(np.int64)
 
 
+def budget_limit(level: int | I64) -> float | F64:
+    """The cost limit of a budget level: ``level`` steps, and 10⁻¹² for the sums' rounding."""
+    return level * BUDGET_RESOLUTION + 1e-12
+
+
 def ratifiable_front(u1: F64, u2: F64, cost: F64, level: int) -> I64:
     """Indices of the (u1, u2) Pareto frontier among candidates with cost ≤ level · step.
 
     Sorted by u1 ascending (u2 then falls), as :func:`pareto_staircase` returns it.
     """
-    feasible = np.flatnonzero(cost <= level * BUDGET_RESOLUTION + 1e-12)
+    feasible = np.flatnonzero(cost <= budget_limit(level))
     if not len(feasible):
         return feasible.astype(np.int64)
     return feasible[pareto_staircase(u1[feasible], u2[feasible])]
@@ -71,7 +76,7 @@ def ratifiable_fronts(
 
     if order is None:
         order = np.argsort(-u1, kind="stable")
-    limits = np.asarray(levels, dtype=np.int64) * BUDGET_RESOLUTION + 1e-12
+    limits = budget_limit(np.asarray(levels, dtype=np.int64))
     positions, starts = staircases(u1[order], u2[order], cost[order], limits)
     chosen = order[positions]
     return [chosen[starts[i] : starts[i + 1]] for i in range(len(levels))]
@@ -119,7 +124,7 @@ def _compute_fronts(
     order = np.argsort(of_group, kind="stable")  # the groups, belief by belief
     limit_start = np.searchsorted(of_group[order], np.arange(len(beliefs) + 1))
     levels = groups[order, 3].astype(np.int64)
-    japan, us, starts = batch.fronts(levels * BUDGET_RESOLUTION + 1e-12, limit_start)
+    japan, us, starts = batch.fronts(budget_limit(levels), limit_start)
     out: list[tuple[F64, F64]] = [(np.zeros(0), np.zeros(0))] * len(groups)
     for k, g in enumerate(order):
         out[g] = (japan[starts[k] : starts[k + 1]].copy(), us[starts[k] : starts[k + 1]].copy())

@@ -33,10 +33,3 @@ def group_keys(*columns: F64 | I64) -> tuple[F64, I64]:
     inverse[order] = np.cumsum(starts) - 1
     first = order[starts]
     return np.stack([column[first] for column in cols], axis=1), inverse
-
-
-def split_groups(inverse: I64, count: int) -> list[I64]:
-    """Member indices of each group, in one stable sort rather than a scan per group."""
-    order = np.argsort(inverse, kind="stable")
-    bounds = np.searchsorted(inverse[order], np.arange(1, count))
-    return np.split(order, bounds)
