@@ -57,9 +57,9 @@ class Candidates:
         if budget is None:
             budget = np.full(len(target), np.inf)
         state, static, own, other, cost = self._raw
-        pick = pick_flat(own, other, cost, target, np.ascontiguousarray(budget, np.float64))
-        ok = pick >= 0
         if not len(state):  # an empty admissible set: nobody has anything to offer
             return np.full(len(target), -1, np.int64), np.full(len(target), -1, np.int64)
+        pick = pick_flat(own, other, cost, target, np.ascontiguousarray(budget, np.float64))
+        ok = pick >= 0
         safe = np.maximum(pick, 0)
         return np.where(ok, state[safe], -1), np.where(ok, static[safe], -1)

@@ -12,9 +12,9 @@ a few hundred numbers at a time, a dozen times a month. Importing this module im
 read results (plots, reports) do not import it.
 
 Why the answers are the numpy formulation's, bit for bit: the loops only compare, and the
-one sum they form (Japan's state-block part plus its static-block part of a package) is
-the same single IEEE addition numpy performs; numba is not allowed to reorder or fuse
-floating-point operations without ``fastmath``, which is off.
+sums they form (a package's utility or cost as its state-block part plus its static-block
+part) are the same single IEEE additions numpy performs; numba is not allowed to reorder
+or fuse floating-point operations without ``fastmath``, which is off.
 
 Selection rule (Faratin, Sierra & Jennings 2002; docs/model.md §9): among packages with own
 utility ≥ the target and political cost ≤ the budget, the one with the highest utility for
