@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from negosim.agents import ChinaAgent, JapanAgent, USAgent
 from negosim.agents.seat import Seat
-from negosim.core.admissible import Admissible
+from negosim.core.admissible import Admissible, linkage_identity
 from negosim.core.admissible import restrictions as restrictions_of
 from negosim.core.events import World, apply_events, describe
 from negosim.core.grid import OutcomeGrid
@@ -141,6 +141,7 @@ class NegotiationModel(mesa.Model):
         )
         self.history: list[RoundRecord] = []
         self._admissible: tuple[int, tuple[list[Admissible], I64]] | None = None
+        self._linkage = linkage_identity(self.tables)  # the restrictions' cache key
         self.running = True
 
     # -- the month ---------------------------------------------------------------------
@@ -277,7 +278,7 @@ class NegotiationModel(mesa.Model):
         unique = coded.astype(np.int64)
         # the red lines announced so far cap the offers
         red_lines = red_line_masks(tables.grid, self.spec, self.steps)
-        restrictions = restrictions_of(tables, unique, red_lines, self.search.cache)
+        restrictions = restrictions_of(tables, self._linkage, unique, red_lines, self.search.cache)
         found = (restrictions, index.reshape(-1).astype(np.int64))
         self._admissible = (self.steps, found)
         return found

@@ -99,21 +99,29 @@ def admissible_masks(
     ]
 
 
+def linkage_identity(tables: UtilityTables) -> bytes:
+    """Content key of what the linkage floors read: both sides' contributions and linkage."""
+    t = tables
+    digest = hashlib.blake2b(repr((t.linkage_japan, t.linkage_us)).encode(), digest_size=16)
+    for part in (*(a for leader in t.japan_contributions for a in leader), *t.us_contributions):
+        digest.update(np.ascontiguousarray(part).tobytes() + b"|")
+    return digest.digest()
+
+
 def restrictions(
     tables: UtilityTables,
+    linkage: bytes,
     rows: I64,
     red_lines: tuple[B, ...],
     cache: LRUCache[tuple[object, ...], object],
 ) -> list[Admissible]:
     """The restriction of each row (leader type, then the package in force's levels).
 
-    Cached by content (both sides' contributions and linkage, the red lines drawn, the
-    row), so the design points of a sweep that leave those alone share them.
+    Cached by content (``linkage``, :func:`linkage_identity` of ``tables``; the red lines
+    drawn; the row), so the design points of a sweep that leave those alone share them.
     """
     t = tables
-    digest = hashlib.blake2b(repr((t.linkage_japan, t.linkage_us)).encode(), digest_size=16)
-    for part in (*(a for leader in t.japan_contributions for a in leader), *t.us_contributions):
-        digest.update(np.ascontiguousarray(part).tobytes() + b"|")
+    digest = hashlib.blake2b(linkage, digest_size=16)
     for mask in red_lines:
         digest.update(np.packbits(mask).tobytes() + b"|")
     identity = digest.digest()
